@@ -1,0 +1,16 @@
+"""workbench: executable claims about neural scaling laws, validated at high precision.
+
+The public API (everything a derivation module or notebook needs):
+"""
+
+from ._version import __version__ as __version__
+from .claims import Claim as Claim, Derivation as Derivation, Kind as Kind
+from .errors import (CycleError as CycleError, DuplicateClaim as DuplicateClaim,
+                     GraphError as GraphError, LoadError as LoadError,
+                     MalformedStatement as MalformedStatement, SequenceError as SequenceError,
+                     UnknownPremise as UnknownPremise, WorkbenchError as WorkbenchError)
+from .evidence import Evidence as Evidence, Measured as Measured
+from .statements import (Agreement as Agreement, Asymptotic as Asymptotic,
+                         Equality as Equality, FreeForm as FreeForm, Inequality as Inequality)
+from .validate import (Extrapolation as Extrapolation, Grid as Grid,
+                       RandomPoints as RandomPoints, run_check as run_check)

@@ -1,0 +1,40 @@
+"""Errors the workbench raises for bad input: each names what is wrong and where."""
+
+__all__ = ["WorkbenchError", "MalformedStatement", "GraphError", "DuplicateClaim",
+           "UnknownPremise", "CycleError", "LoadError", "SequenceError"]
+
+
+class WorkbenchError(Exception):
+    """Base class for the workbench's own errors (the CLI prints them without a traceback)."""
+
+
+class MalformedStatement(WorkbenchError, ValueError):
+    """A statement, claim declaration or validator setting is not well formed."""
+
+
+class GraphError(WorkbenchError):
+    """The derivation graph is not well formed."""
+
+
+class DuplicateClaim(GraphError):
+    """Two claims share an id."""
+
+
+class UnknownPremise(GraphError):
+    """A claim uses an id that no claim has."""
+
+
+class CycleError(GraphError):
+    """The premises form a cycle; ``.cycle`` lists the ids around it."""
+
+    def __init__(self, cycle):
+        self.cycle = list(cycle)
+        super().__init__("premises form a cycle: " + " -> ".join(self.cycle + self.cycle[:1]))
+
+
+class LoadError(WorkbenchError):
+    """A claim file or derivation module could not be loaded."""
+
+
+class SequenceError(WorkbenchError, ValueError):
+    """A sequence or expression being validated returned something that is not a number."""

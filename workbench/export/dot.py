@@ -1,0 +1,38 @@
+"""The derivation graph in Graphviz DOT: colour = status, shape = kind."""
+
+from __future__ import annotations
+
+__all__ = ["to_dot", "STATUS_COLOURS", "KIND_SHAPES"]
+
+STATUS_COLOURS = {"verified": "#9CEC8B", "failed": "#FF9C9C", "error": "#D8B4FE",
+                  "blocked": "#FFE08A", "unchecked": "#E5E7EB"}
+KIND_SHAPES = {"definition": "box", "lemma": "ellipse", "theorem": "doubleoctagon",
+               "asymptotic": "ellipse", "closure": "hexagon", "duality": "diamond",
+               "conjecture": "note"}
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_dot(report, title: str = "derivation") -> str:
+    """DOT source for the claims of a :class:`~workbench.verify.Report`.
+
+    >>> from workbench import Derivation
+    >>> from workbench.verify import current_report
+    >>> D = Derivation("t"); _ = D.add("a", "$a$", check=lambda: True)
+    >>> print(to_dot(current_report(D, None)).splitlines()[3])
+      "t/a" [label="t/a\\nunchecked", shape=ellipse, style=filled, fillcolor="#E5E7EB"];
+    """
+    lines = [f"digraph {_q(title)} {{", "  rankdir=TB;",
+             '  node [fontname="Helvetica", fontsize=10];']
+    for cid, r in report.results.items():
+        lines.append(f"  {_q(cid)} [label={_q(cid + chr(92) + 'n' + r.status)}, "
+                     f"shape={KIND_SHAPES[r.claim.kind.value]}, style=filled, "
+                     f"fillcolor={_q(STATUS_COLOURS[r.status])}];")
+    for cid, r in report.results.items():
+        for u in r.claim.uses:
+            if u in report.results:
+                lines.append(f"  {_q(u)} -> {_q(cid)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,167 @@
+"""A standalone LaTeX document of a derivation graph.
+
+Needs only amsmath, amssymb, amsthm, graphicx, hyperref and cleveref (plus
+TikZ for the dependency figure when Graphviz is absent).  One theorem-like
+environment per claim kind, a ``\\label`` per claim, a "Uses: \\cref{...}"
+line, the statement via sympy's printer, the status and the evidence in one
+line, and a dependency figure (a Graphviz-rendered PDF when ``dot`` is on the
+PATH, else a layered TikZ drawing).
+
+To change the look, subclass :class:`LatexExporter` and override
+``render_<kind>`` (e.g. ``render_conjecture``) or :meth:`preamble`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import networkx as nx
+
+from ..claims import Kind
+from ..printing import latex_text
+from ..statements import FreeForm
+from .dot import to_dot
+
+__all__ = ["LatexExporter", "export_latex", "label_of"]
+
+ENVIRONMENTS = {
+    Kind.DEFINITION: ("definition", "Definition", "definitions"),
+    Kind.LEMMA: ("lemma", "Lemma", "lemmas"),
+    Kind.THEOREM: ("theorem", "Theorem", "theorems"),
+    Kind.ASYMPTOTIC: ("asymptotic", "Asymptotic law", "asymptotic laws"),
+    Kind.CLOSURE: ("closure", "Closure", "closures"),
+    Kind.DUALITY: ("duality", "Duality", "dualities"),
+    Kind.CONJECTURE: ("conjecture", "Conjecture", "conjectures"),
+}
+
+
+def label_of(claim_id: str) -> str:
+    """A LaTeX-safe label for a claim id: ``claim:`` + id with other characters as ``-``."""
+    return "claim:" + re.sub(r"[^A-Za-z0-9.-]", "-", claim_id)
+
+
+class LatexExporter:
+    """Render a :class:`~workbench.verify.Report` as a LaTeX document."""
+
+    title = "Derivation graph"
+
+    def preamble(self) -> str:
+        envs = []
+        for kind, (env, name, plural) in ENVIRONMENTS.items():
+            counter = "" if kind is Kind.THEOREM else "[theorem]"
+            style = "definition" if kind in (Kind.DEFINITION, Kind.CONJECTURE) else "plain"
+            envs.append(f"\\theoremstyle{{{style}}}\\newtheorem{{{env}}}{counter}{{{name}}}")
+            envs.append(f"\\crefname{{{env}}}{{{name.lower()}}}{{{plural}}}"
+                        f"\\Crefname{{{env}}}{{{name}}}{{{plural.capitalize()}}}")
+        return "\n".join([
+            r"\documentclass[11pt]{article}",
+            r"\usepackage[T1]{fontenc}",
+            r"\usepackage{amsmath,amssymb,amsthm}",
+            r"\usepackage{graphicx}",
+            r"\usepackage{tikz}" if not self._use_graphviz else "",
+            r"\usepackage[hidelinks]{hyperref}",
+            r"\usepackage[capitalise,noabbrev]{cleveref}",  # before \newtheorem: shared counters
+            *envs,
+            r"\newcommand{\claimstatus}[1]{\textsf{#1}}",
+        ])
+
+    def __init__(self, graphviz: bool | None = None):
+        self._use_graphviz = shutil.which("dot") is not None if graphviz is None else graphviz
+
+    # -- claims ------------------------------------------------------------
+    def render(self, result) -> str:
+        method = getattr(self, f"render_{result.claim.kind.value}", self.render_claim)
+        return method(result)
+
+    def render_claim(self, result) -> str:
+        c = result.claim
+        env = ENVIRONMENTS[c.kind][0]
+        lines = [f"\\begin{{{env}}}[{latex_text(c.title)}]\\label{{{label_of(c.id)}}}",
+                 f"\\texttt{{{latex_text(c.id)}}}.\\ "]
+        if isinstance(c.statement, FreeForm):
+            lines.append(latex_text(c.statement.sentence))
+        else:
+            lines.append(f"\\[ {c.statement.latex()} \\]")
+        lines.append("\\end{" + env + "}")
+        lines.append(self.render_meta(result))
+        return "\n".join(lines)
+
+    def render_meta(self, result) -> str:
+        c = result.claim
+        bits = []
+        if c.uses:
+            bits.append("\\emph{Uses:} \\cref{" + ",".join(label_of(u) for u in c.uses) + "}.")
+        if c.source:
+            bits.append(f"\\emph{{Source:}} {latex_text(c.source)}.")
+        status = f"\\emph{{Status:}} \\claimstatus{{{result.status}}}"
+        if result.evidence is not None:
+            status += f" --- {latex_text(result.evidence.short())}"
+        bits.append(status + ".")
+        return "\\par\\noindent{\\small " + "\\\\\n".join(bits) + "}\\medskip\n"
+
+    # -- figure --------------------------------------------------------------
+    def figure(self, report, graph_pdf: str | None) -> str:
+        if graph_pdf:
+            body = (f"\\includegraphics[width=\\linewidth,height=0.8\\textheight,"
+                    f"keepaspectratio]{{{graph_pdf}}}")
+        else:
+            body = self.tikz(report)
+        return ("\\begin{figure}[ht]\\centering\n" + body +
+                "\n\\caption{Dependencies (premise $\\to$ claim), coloured by status.}\n"
+                "\\end{figure}\n")
+
+    def tikz(self, report) -> str:
+        G = report.graph.subgraph(report.results)
+        colours = {"verified": "green!30", "failed": "red!30", "error": "violet!25",
+                   "blocked": "yellow!40", "unchecked": "gray!20"}
+        lines = ["\\resizebox{\\linewidth}{!}{\\begin{tikzpicture}[every node/.style="
+                 "{draw,rounded corners,font=\\scriptsize,inner sep=2pt}]"]
+        names = {n: f"n{i}" for i, n in enumerate(sorted(G))}
+        for depth, layer in enumerate(nx.topological_generations(G)):
+            for k, n in enumerate(sorted(layer)):
+                fill = colours[report.results[n].status]
+                lines.append(f"\\node[fill={fill}] ({names[n]}) at ({4.2 * k:.1f},{-1.6 * depth:.1f}) "
+                             f"{{\\texttt{{{latex_text(n)}}}}};")
+        for u, v in G.edges():
+            lines.append(f"\\draw[->] ({names[u]}) -- ({names[v]});")
+        lines.append("\\end{tikzpicture}}")
+        return "\n".join(lines)
+
+    # -- document -------------------------------------------------------------
+    def document(self, report, graph_pdf: str | None = None) -> str:
+        order = [n for n in nx.lexicographical_topological_sort(report.graph) if n in report.results]
+        counts = ", ".join(f"{v} {k}" for k, v in sorted(report.counts().items()))
+        parts = [self.preamble(), r"\begin{document}",
+                 f"\\title{{{latex_text(self.title)}}}\\date{{}}\\maketitle",
+                 f"\\noindent {len(order)} claims: {latex_text(counts)}.",
+                 self.figure(report, graph_pdf)]
+        topic = None
+        for n in order:
+            r = report.results[n]
+            if r.claim.topic != topic:
+                topic = r.claim.topic
+                parts.append(f"\\section{{\\texttt{{{latex_text(topic)}}}}}")
+            parts.append(self.render(r))
+        parts.append(r"\end{document}")
+        return "\n".join(p for p in parts if p) + "\n"
+
+
+def export_latex(report, path, exporter: LatexExporter | None = None) -> Path:
+    """Write ``path`` (a .tex file) and, with Graphviz, ``<stem>-graph.pdf`` beside it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    exporter = exporter or LatexExporter()
+    graph_pdf = None
+    if exporter._use_graphviz:
+        pdf = path.with_name(path.stem + "-graph.pdf")
+        proc = subprocess.run(["dot", "-Tpdf", "-o", str(pdf)], input=to_dot(report),
+                              text=True, capture_output=True)
+        if proc.returncode == 0:
+            graph_pdf = pdf.name
+        else:
+            exporter = type(exporter)(graphviz=False)
+    path.write_text(exporter.document(report, graph_pdf))
+    return path
