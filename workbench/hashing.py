@@ -37,15 +37,22 @@ def _is_ours(module_name: str | None, home: str | None) -> bool:
     return False
 
 
+def _code_fingerprint(code) -> str:
+    """Bytecode and constants (nested code objects recursively, without addresses)."""
+    consts = [_code_fingerprint(c) if isinstance(c, types.CodeType) else repr(c)
+              for c in code.co_consts]
+    return f"{code.co_name}:{code.co_code.hex()}:{consts}:{code.co_names}"
+
+
 def _function_fingerprint(func, seen, home):
     code = getattr(func, "__code__", None)
     parts = [getattr(func, "__qualname__", repr(func))]
     try:
         parts.append(inspect.getsource(func))
     except (OSError, TypeError):
-        if code is not None:
-            parts.append(code.co_code.hex())
-            parts.append(repr(code.co_consts))
+        pass
+    if code is not None:   # two lambdas on one source line differ here
+        parts.append(_code_fingerprint(code))
     if getattr(func, "__defaults__", None):
         parts.append(fingerprint(func.__defaults__, seen, home))
     if getattr(func, "__kwdefaults__", None):

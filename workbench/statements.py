@@ -68,6 +68,8 @@ def split_leading(leading, variable: sp.Symbol):
     (3/pi, 1/2, 1)
     """
     expr = sp.powsimp(sp.expand_power_base(_sym(leading, "leading"), force=True), force=True)
+    if expr == 0:
+        raise MalformedStatement(f"leading term {leading} has constant 0")
     const, rest = expr.as_independent(variable, as_Add=False)
     e, q = sp.Integer(0), sp.Integer(0)
     for factor in sp.Mul.make_args(rest):
@@ -195,12 +197,15 @@ class Asymptotic(Statement):
                 "subsequence": self.subsequence, "corrections": sp.srepr(self.corrections)}
 
 
-def _check_where(where):
+def _check_where(where, symbols):
     if where is None:
         return None
     w = _sym(where, "where")
-    if not isinstance(w, sp.logic.boolalg.Boolean):
-        raise MalformedStatement(f"where must be a sympy condition, got {where!r}")
+    if not isinstance(w, (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction)):
+        raise MalformedStatement(f"where must be a sympy condition such as x > 0, got {where!r}")
+    extra = w.free_symbols - symbols
+    if extra:
+        raise MalformedStatement(f"where uses {sorted(map(str, extra))}, which the statement does not")
     return w
 
 
@@ -257,7 +262,7 @@ class Equality(Statement):
     def __post_init__(self):
         object.__setattr__(self, "lhs", _sym(self.lhs, "lhs"))
         object.__setattr__(self, "rhs", _sym(self.rhs, "rhs"))
-        object.__setattr__(self, "where", _check_where(self.where))
+        object.__setattr__(self, "where", _check_where(self.where, self.symbols))
         object.__setattr__(self, "domain", _check_domain(self.domain, self.symbols))
 
     @property
@@ -297,7 +302,7 @@ class Inequality(Statement):
                 + (" (it simplified to a constant: is it trivially true/false?)"
                    if rel in (sp.true, sp.false) else ""))
         object.__setattr__(self, "relation", rel)
-        object.__setattr__(self, "where", _check_where(self.where))
+        object.__setattr__(self, "where", _check_where(self.where, self.symbols))
         object.__setattr__(self, "domain", _check_domain(self.domain, self.symbols))
 
     @property

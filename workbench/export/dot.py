@@ -24,7 +24,7 @@ def to_dot(report, title: str = "derivation") -> str:
     >>> print(to_dot(current_report(D, None)).splitlines()[3])
       "t/a" [label="t/a\\nunchecked", shape=ellipse, style=filled, fillcolor="#E5E7EB"];
     """
-    lines = [f"digraph {_q(title)} {{", "  rankdir=TB;",
+    lines = [f"digraph {_q(title)} {{", "  rankdir=LR;",
              '  node [fontname="Helvetica", fontsize=10];']
     for cid, r in report.results.items():
         lines.append(f"  {_q(cid)} [label={_q(cid + chr(92) + 'n' + r.status)}, "

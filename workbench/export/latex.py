@@ -50,7 +50,9 @@ class LatexExporter:
 
     def preamble(self) -> str:
         envs = []
-        for kind, (env, name, plural) in ENVIRONMENTS.items():
+        # the theorem counter first: the other environments share it
+        for kind in sorted(ENVIRONMENTS, key=lambda k: k is not Kind.THEOREM):
+            env, name, plural = ENVIRONMENTS[kind]
             counter = "" if kind is Kind.THEOREM else "[theorem]"
             style = "definition" if kind in (Kind.DEFINITION, Kind.CONJECTURE) else "plain"
             envs.append(f"\\theoremstyle{{{style}}}\\newtheorem{{{env}}}{counter}{{{name}}}")
@@ -58,7 +60,6 @@ class LatexExporter:
                         f"\\Crefname{{{env}}}{{{name}}}{{{plural.capitalize()}}}")
         return "\n".join([
             r"\documentclass[11pt]{article}",
-            r"\usepackage[T1]{fontenc}",
             r"\usepackage{amsmath,amssymb,amsthm}",
             r"\usepackage{graphicx}",
             r"\usepackage{tikz}" if not self._use_graphviz else "",

@@ -83,6 +83,16 @@ class Extrapolation:
         How much longer the confirming grid is (default 3).
     safety : float
         Factor on the extrapolation error estimates (default 4).
+
+    Choosing a grid
+    ---------------
+    Wynn's epsilon needs about two grid points per correction term it removes,
+    and its rounding-noise amplification grows when the correction rates
+    ``ratio^(-k w)`` lie close together.  Sequences with a correction series in
+    ``n^(-1/2)`` therefore want ``ratio=4`` (or more precision); sequences that
+    are expensive at large ``n`` want a shorter grid and more ``dps``.  When the
+    two methods cannot reach ``digits`` the verdict is *inconclusive* with the
+    digits reached, never *verified*.
     """
 
     digits: int = 20
@@ -119,6 +129,8 @@ def _to_mpf(value, v, dps):
             x = mp.mpf(sp.N(value, dps + 5))
         else:
             x = mp.mpf(value)
+    except SequenceError:
+        raise
     except (TypeError, ValueError):
         raise SequenceError(f"sequence returned {value!r} ({type(value).__name__}) at {v}, "
                             "not a number") from None

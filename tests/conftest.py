@@ -1,0 +1,35 @@
+"""Shared fixtures: precision must never leak between tests (mpmath's global context)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import mpmath as mp
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _mp_precision_untouched():
+    before = mp.mp.dps
+    yield
+    after = mp.mp.dps
+    mp.mp.dps = 15
+    assert after == before, f"a test or library call changed the global mpmath precision to {after}"
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run the `workbench` command in a fresh process with its own result store."""
+    store = tmp_path / "store.sqlite"
+
+    def run(*args, cwd=None, timeout=600):
+        env = dict(os.environ, WORKBENCH_STORE=str(store))
+        return subprocess.run([sys.executable, "-m", "workbench.cli", *args], cwd=cwd or tmp_path,
+                              env=env, capture_output=True, text=True, timeout=timeout)
+    return run
+
+
+HAS_PDFLATEX = shutil.which("pdflatex") is not None
+TOY = Path(__file__).parent / "data" / "toy.py"
