@@ -35,7 +35,7 @@ def test_wrong_exponent_refuted_with_measured_exponent():
     assert abs(mp.mpf(measured.value) - HALF) < 1e-15
     assert mp.mpf(measured.error) < 1e-15
     assert "0.5000000000000000" in ev.summary
-    assert ev.details["identified_exponent"] == "(1/2)"
+    assert ev.details["identified_exponent"] == "1/2"
 
 
 def test_wrong_constant_refuted_with_measured_constant():

@@ -14,3 +14,9 @@ from .statements import (Agreement as Agreement, Asymptotic as Asymptotic,
                          Equality as Equality, FreeForm as FreeForm, Inequality as Inequality)
 from .validate import (Extrapolation as Extrapolation, Grid as Grid,
                        RandomPoints as RandomPoints, run_check as run_check)
+from .graph import (around as around, build_graph as build_graph, premises as premises,
+                    statuses as statuses, unblocks as unblocks, why as why)
+from .store import Store as Store
+from .verify import Report as Report, current_report as current_report, verify as verify
+from .export import export_latex as export_latex, to_dot as to_dot
+from .loading import load_file as load_file

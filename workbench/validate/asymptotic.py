@@ -253,7 +253,7 @@ def _identify(x, err):
         if tol > 1e-6:
             return None
         found = mp.identify(x, tol=tol, maxcoeff=200)
-        return found
+        return None if found is None else str(sp.sympify(found))
     except Exception:  # identification is a hint, never a verdict
         return None
 
@@ -342,11 +342,12 @@ def _verdict(stmt, runs, settings) -> Evidence:
     hint = ""
     seen = hi["correction_seen"]
     w = float(stmt.corrections)
-    if seen is not None and seen > 0.05 and abs(seen / w - round(seen / w)) > 0.1:
+    if seen is not None and seen > 0.25 and abs(seen / w - round(seen / w)) > 0.1:
         hint = (f"; corrections look like {stmt.variable}^-{seen:.2f}, declared step "
                 f"{stmt.corrections}: declare corrections= to match")
-    elif seen is not None and seen < 0.05:
-        hint = "; corrections decay slower than any power (logarithmic?)"
+    elif seen is not None and seen <= 0.25:
+        hint = (f"; corrections decay like {stmt.variable}^-{max(seen, 0):.2f} or slower "
+                "(logarithmic?)")
     summary = (f"inconclusive: consistent with the claim but confirmed to only {confirmed_r:g} "
                f"digits, {digits_req} requested{hint}")
     return Evidence("failed", summary, outcome="inconclusive", methods=methods,
