@@ -12,7 +12,8 @@ KIND_SHAPES = {"definition": "box", "lemma": "ellipse", "theorem": "doubleoctago
 
 
 def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # claim ids are words (letters, digits, - _ . /): only quotes need escaping
+    return '"' + text.replace('"', '\\"') + '"'
 
 
 def to_dot(report, title: str = "derivation") -> str:
