@@ -139,61 +139,77 @@ def _fmt_point(pt):
     return {str(k): str(v) for k, v in pt.items()}
 
 
+class _Sweep:
+    """Random admissible points and the values of some expressions there, at two precisions."""
+
+    def __init__(self, symbols, exprs, settings: RandomPoints, where, domain):
+        symbols = sorted(symbols, key=str)
+        self.calls = [_evaluator(symbols, e) for e in exprs]
+        self.points = sample_points(symbols, settings, where, domain)
+        self.settings = settings
+        self.used = self.skipped = 0
+
+    def __iter__(self):
+        """Yield ``(point, values at confirm_dps, values at dps)`` where both evaluate."""
+        for pt in self.points:
+            hi = _eval_pair(self.calls, pt, self.settings.confirm_dps)
+            lo = _eval_pair(self.calls, pt, self.settings.dps)
+            if hi is None or lo is None:
+                self.skipped += 1
+                continue
+            self.used += 1
+            yield pt, hi, lo
+
+    def evidence(self, verdict, summary, t0, **kwargs) -> Evidence:
+        grid = {"points": [_fmt_point(p) for p in self.points[:12]], "n_points": len(self.points),
+                "evaluated": self.used, "skipped": self.skipped, "seed": self.settings.seed}
+        return Evidence(verdict, summary, methods=["random points"], grid=grid,
+                        precisions=[self.settings.dps, self.settings.confirm_dps],
+                        runtime=time.perf_counter() - t0, **kwargs)
+
+    def nothing_evaluated(self, t0) -> Evidence | None:
+        if self.used:
+            return None
+        return self.evidence("error", f"no sample point could be evaluated ({self.skipped} failed)",
+                             t0, outcome="error")
+
+
 def validate_equality(stmt: Equality, settings: RandomPoints | None = None) -> Evidence:
     """Check ``lhs = rhs`` at random admissible points, at two precisions."""
     settings = settings or RandomPoints()
     t0 = time.perf_counter()
-    symbols = sorted(stmt.symbols, key=str)
-    calls = [_evaluator(symbols, stmt.lhs), _evaluator(symbols, stmt.rhs)]
-    pts = sample_points(symbols, settings, stmt.where, stmt.domain)
+    sweep = _Sweep(stmt.symbols, [stmt.lhs, stmt.rhs], settings, stmt.where, stmt.domain)
     hi_dps, lo_dps = settings.confirm_dps, settings.dps
-    worst, worst_pt, skipped, used = float("inf"), None, 0, 0
-    counterexample = None
-    for pt in pts:
-        hi = _eval_pair(calls, pt, hi_dps)
-        lo = _eval_pair(calls, pt, lo_dps)
-        if hi is None or lo is None:
-            skipped += 1
-            continue
-        used += 1
+    worst, worst_pt, counterexample = float("inf"), None, None
+    for pt, (l, r), lo in sweep:
         with mp.workdps(hi_dps):
-            l, r = hi
             scale = max(abs(l), abs(r), mp.mpf(10) ** (-lo_dps))
             rel = abs(l - r) / scale
             rel_lo = abs(lo[0] - lo[1]) / scale
             digits = float(min(-mp.log10(rel), hi_dps - 5)) if rel > 0 else float(hi_dps - 5)
             stable = rel > 0 and abs(rel_lo - rel) < mp.mpf("0.1") * rel
         if digits < worst:
-            worst, worst_pt = digits, (pt, l, r)
+            worst, worst_pt = digits, pt
         if rel > mp.mpf(10) ** (-settings.digits) and stable and counterexample is None:
             counterexample = (pt, l, r, rel)
-    grid = {"points": [_fmt_point(p) for p in pts[:12]], "n_points": len(pts),
-            "evaluated": used, "skipped": skipped, "seed": settings.seed}
-    methods = ["random points"]
-    precisions = [lo_dps, hi_dps]
-    runtime = time.perf_counter() - t0
-    if used == 0:
-        return Evidence("error", f"no sample point could be evaluated ({skipped} failed)",
-                        outcome="error", methods=methods, grid=grid, precisions=precisions,
-                        runtime=runtime)
+    failed = sweep.nothing_evaluated(t0)
+    if failed:
+        return failed
     if counterexample is not None:
         pt, l, r, rel = counterexample
         with mp.workdps(hi_dps):
             measured = {"lhs": Measured(mp.nstr(l, 25)), "rhs": Measured(mp.nstr(r, 25)),
                         "relative difference": Measured(mp.nstr(rel, 5))}
-        return Evidence("failed", f"refuted at {_fmt_point(pt)}: lhs = {mp.nstr(l, 15)}, "
-                        f"rhs = {mp.nstr(r, 15)}", outcome="refuted", methods=methods,
-                        measured=measured, grid=grid, precisions=precisions,
-                        details={"counterexample": _fmt_point(pt)}, runtime=runtime)
+        return sweep.evidence("failed", f"refuted at {_fmt_point(pt)}: lhs = {mp.nstr(l, 15)}, "
+                              f"rhs = {mp.nstr(r, 15)}", t0, outcome="refuted", measured=measured,
+                              details={"counterexample": _fmt_point(pt)})
     digits = math.floor(worst * 10) / 10
     if digits >= settings.digits:
-        return Evidence("verified", f"equal to {digits:g} digits at {used} random points",
-                        methods=methods, digits=digits, grid=grid, precisions=precisions,
-                        runtime=runtime)
-    return Evidence("failed", f"inconclusive: sides agree to only {digits:g} digits "
-                    f"(worst at {_fmt_point(worst_pt[0])}), {settings.digits} requested",
-                    outcome="inconclusive", methods=methods, digits=digits, grid=grid,
-                    precisions=precisions, runtime=runtime)
+        return sweep.evidence("verified", f"equal to {digits:g} digits at {sweep.used} random points",
+                              t0, digits=digits)
+    return sweep.evidence("failed", f"inconclusive: sides agree to only {digits:g} digits "
+                          f"(worst at {_fmt_point(worst_pt)}), {settings.digits} requested", t0,
+                          outcome="inconclusive", digits=digits)
 
 
 def validate_inequality(stmt: Inequality, settings: RandomPoints | None = None) -> Evidence:
@@ -207,27 +223,17 @@ def validate_inequality(stmt: Inequality, settings: RandomPoints | None = None) 
     else:
         small, big = rel.rhs, rel.lhs
     strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
-    symbols = sorted(stmt.symbols, key=str)
-    calls = [_evaluator(symbols, small), _evaluator(symbols, big)]
-    pts = sample_points(symbols, settings, stmt.where, stmt.domain)
-    hi_dps, lo_dps = settings.confirm_dps, settings.dps
-    min_margin, used, skipped, counterexample, tight = None, 0, 0, None, 0
-    for pt in pts:
-        hi = _eval_pair(calls, pt, hi_dps)
-        lo = _eval_pair(calls, pt, lo_dps)
-        if hi is None or lo is None:
-            skipped += 1
-            continue
-        used += 1
-        with mp.workdps(hi_dps):
-            if isinstance(hi[0], mp.mpc) or isinstance(hi[1], mp.mpc):
-                if max(abs(hi[0].imag), abs(hi[1].imag)) > mp.mpf(10) ** (10 - hi_dps):
-                    return Evidence("error", f"a side is complex at {_fmt_point(pt)}",
-                                    outcome="error", runtime=time.perf_counter() - t0)
+    sweep = _Sweep(stmt.symbols, [small, big], settings, stmt.where, stmt.domain)
+    min_margin, counterexample, tight = None, None, 0
+    noise = mp.mpf(10) ** (5 - settings.dps)
+    for pt, hi, lo in sweep:
+        with mp.workdps(settings.confirm_dps):
+            if max(abs(mp.im(hi[0])), abs(mp.im(hi[1]))) > mp.mpf(10) ** (10 - settings.confirm_dps):
+                return sweep.evidence("error", f"a side is complex at {_fmt_point(pt)}", t0,
+                                      outcome="error")
             s, b = mp.re(hi[0]), mp.re(hi[1])
             scale = max(abs(s), abs(b), mp.mpf(1))
             margin = (b - s) / scale
-            noise = mp.mpf(10) ** (5 - lo_dps)
             lo_margin = (mp.re(lo[1]) - mp.re(lo[0])) / scale
         if min_margin is None or margin < min_margin:
             min_margin = margin
@@ -238,22 +244,14 @@ def validate_inequality(stmt: Inequality, settings: RandomPoints | None = None) 
             continue
         if margin < 0 and lo_margin < 0:
             counterexample = counterexample or (pt, s, b, "violated")
-    grid = {"points": [_fmt_point(p) for p in pts[:12]], "n_points": len(pts),
-            "evaluated": used, "skipped": skipped, "seed": settings.seed}
-    methods, precisions = ["random points"], [lo_dps, hi_dps]
-    runtime = time.perf_counter() - t0
-    if used == 0:
-        return Evidence("error", f"no sample point could be evaluated ({skipped} failed)",
-                        outcome="error", methods=methods, grid=grid, precisions=precisions,
-                        runtime=runtime)
+    failed = sweep.nothing_evaluated(t0)
+    if failed:
+        return failed
     if counterexample is not None:
         pt, s, b, how = counterexample
-        return Evidence("failed", f"refuted at {_fmt_point(pt)}: {stmt.relation} is {how} "
-                        f"(lhs-side {mp.nstr(s, 15)}, rhs-side {mp.nstr(b, 15)})",
-                        outcome="refuted", methods=methods, grid=grid, precisions=precisions,
-                        details={"counterexample": _fmt_point(pt)}, runtime=runtime)
-    return Evidence("verified", f"holds at all {used} random points "
-                    f"(smallest relative margin {mp.nstr(min_margin, 3)}, {tight} tight)",
-                    methods=methods, grid=grid, precisions=precisions,
-                    measured={"smallest margin": Measured(mp.nstr(min_margin, 10))},
-                    runtime=runtime)
+        return sweep.evidence("failed", f"refuted at {_fmt_point(pt)}: {stmt.relation} is {how} "
+                              f"(lhs-side {mp.nstr(s, 15)}, rhs-side {mp.nstr(b, 15)})", t0,
+                              outcome="refuted", details={"counterexample": _fmt_point(pt)})
+    return sweep.evidence("verified", f"holds at all {sweep.used} random points "
+                          f"(smallest relative margin {mp.nstr(min_margin, 3)}, {tight} tight)", t0,
+                          measured={"smallest margin": Measured(mp.nstr(min_margin, 10))})
