@@ -43,6 +43,9 @@ def sources_options(func):
         try:
             sources = Sources(builtin=not no_builtin, files=tuple(files))
             claims = sources.load()
+            if not claims:
+                raise WorkbenchError("no claims to work on: the built-in derivations are off "
+                                     "(--no-builtin) and no --file was given")
             with Store(store_path) as store:
                 return func(*args, claims=claims, store=store, **kwargs)
         except WorkbenchError as exc:
