@@ -246,13 +246,17 @@ def _refutes(est_pair, claimed, scale):
     return all(abs(x.value - claimed) > 10 * x.error for x in est_pair)
 
 
+#: constants tried when identifying a measured value (pi covers sqrt(pi), 1/pi, ...)
+IDENTIFY_CONSTANTS = ["pi", "log(2)", "euler"]
+
+
 def _identify(x, err):
-    """A short closed form for ``x`` within its error (e.g. '1/2'), or None."""
+    """A short closed form for ``x`` within its error (e.g. '1/2', '1/sqrt(pi)'), or None."""
     try:
         tol = max(float(err) * 10, 1e-40)
         if tol > 1e-6:
             return None
-        found = mp.identify(x, tol=tol, maxcoeff=200)
+        found = mp.identify(x, IDENTIFY_CONSTANTS, tol=tol, maxcoeff=200)
         return None if found is None else str(sp.sympify(found))
     except Exception:  # identification is a hint, never a verdict
         return None
@@ -302,7 +306,6 @@ def _verdict(stmt, runs, settings) -> Evidence:
         c_meas = min(c_pair, key=lambda e: e.error)
         with mp.workdps(hi["dps"]):
             ident_e = _identify(e_meas, best_e.error)
-        with mp.workdps(hi["dps"]):
             measured["exponent"] = Measured(_fmt(e_meas), mp.nstr(best_e.error, 3),
                                             _fmt(hi["E"]), None)
             if mp.isfinite(c_meas.error):
