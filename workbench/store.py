@@ -99,6 +99,12 @@ class Store:
             (claim_id, claim_hash)).fetchone()
         return self._row(row) if row else None
 
+    def last_runtime(self, claim_id: str) -> float | None:
+        """Run time of the newest run of a claim (any version), or None."""
+        row = self._db.execute("SELECT runtime FROM runs WHERE claim_id = ? ORDER BY id DESC LIMIT 1",
+                               (claim_id,)).fetchone()
+        return row[0] if row else None
+
     def history(self, claim_id: str) -> list[Run]:
         """All runs of a claim, newest first (any version)."""
         rows = self._db.execute(

@@ -218,8 +218,7 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
     else:
         # longest checks first (by their last recorded run time), so workers finish together
         if store is not None:
-            last = {i: (store.history(i) or [None])[0] for i in todo}
-            todo.sort(key=lambda i: -(last[i].evidence.runtime if last[i] else 0.0))
+            todo.sort(key=lambda i: -(store.last_runtime(i) or 0.0))
         _WORKER_CLAIMS.clear()
         _WORKER_CLAIMS.update({i: G.nodes[i]["claim"] for i in todo})
         ctx = multiprocessing.get_context("fork")

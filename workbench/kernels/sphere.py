@@ -20,6 +20,8 @@ callable); closed forms and the fast paths come with the kernel catalogue.
 
 from __future__ import annotations
 
+from math import comb
+
 import mpmath as mp
 
 from ..errors import MalformedStatement
@@ -52,10 +54,7 @@ def multiplicity(d: int, k: int) -> int:
     _check_k(k)
     if k == 0:
         return 1
-    from math import comb
-    num = (2 * k + d - 2) * comb(k + d - 3, k - 1)
-    assert num % k == 0
-    return num // k
+    return (2 * k + d - 2) * comb(k + d - 3, k - 1) // k   # exact: k divides the product
 
 
 def legendre_sphere(k: int, d: int, t):
@@ -72,6 +71,11 @@ def legendre_sphere(k: int, d: int, t):
     """
     _check_d(d)
     _check_k(k)
+    return _legendre(k, d, t)
+
+
+def _legendre(k, d, t):
+    """:func:`legendre_sphere` without argument checks (for quadrature inner loops)."""
     if k == 0:
         return mp.mpf(1) + 0 * t
     p_prev, p = mp.mpf(1), t
@@ -102,7 +106,7 @@ def sphere_eigenvalue_quadrature(kappa, d: int, k: int, dps: int = 30):
     with mp.workdps(dps + 10):
         def integrand(theta):
             t = mp.cos(theta)
-            return kappa(t) * legendre_sphere(k, d, t) * mp.sin(theta) ** (d - 2)
+            return kappa(t) * _legendre(k, d, t) * mp.sin(theta) ** (d - 2)
         pieces = max(2, k // 4 + 2)
         nodes = [mp.pi * j / pieces for j in range(pieces + 1)]
         value = funk_hecke_constant(d) * mp.quad(integrand, nodes)
