@@ -1,0 +1,137 @@
+"""Named kernels, their exact spectra, and the singularity-to-decay analysis."""
+
+import mpmath as mp
+import pytest
+import sympy as sp
+
+from workbench import Asymptotic, MalformedStatement
+from workbench.kernels import (U, eigenvalue, kernel, leading_asymptotic, multiplicity,
+                               sphere_eigenvalue_quadrature, sphere_eigenvalues)
+from workbench.validate import validate_asymptotic
+
+R = sp.Rational
+CLOSED = ["arccos0", "arccos1", "relu_ntk", "relu_ntk_bias"]
+
+
+@pytest.mark.parametrize("name", CLOSED + ["exponential"])
+@pytest.mark.parametrize("d", [2, 4, 7])
+def test_closed_forms_match_quadrature_to_25_digits(name, d):
+    kern = kernel(name)
+    for k in range(0, 7):
+        with mp.workdps(40):
+            closed = eigenvalue(kern, d, k, dps=40)
+        quad = sphere_eigenvalue_quadrature(kern, d, k, dps=35)
+        assert abs(closed - quad) <= mp.mpf(10) ** -25 * max(abs(closed), 1), (name, d, k)
+
+
+def test_polynomial_kernel_matches_quadrature():
+    kern = kernel("polynomial", coeffs=[1, R(1, 2), 0, 3, R(-1, 7)])
+    for d in (2, 3, 6):
+        for k in range(7):
+            q = sphere_eigenvalue_quadrature(lambda u: 1 + u / 2 + 3 * u ** 3 - u ** 4 / 7, d, k)
+            with mp.workdps(30):
+                assert abs(eigenvalue(kern, d, k) - q) < mp.mpf(10) ** -25
+
+
+@pytest.mark.parametrize("name, table", [
+    # d = 3 tables of our reference notes (computed there with sympy): independent oracles
+    ("arccos0", [R(1, 2), R(1, 8), 0, R(1, 128), 0, R(1, 512), 0, R(25, 32768), 0]),
+    ("arccos1", [R(3, 8), R(1, 6), R(3, 128), 0, R(1, 1536), 0, R(3, 32768), 0, R(3, 131072)]),
+    ("relu_ntk", [R(1, 2), R(1, 3), R(5, 64), 0, R(1, 192), 0, R(23, 16384), 0, R(19, 32768)]),
+])
+def test_reference_tables_d3(name, table):
+    mus = sphere_eigenvalues(name, 3, 8, dps=40)
+    with mp.workdps(40):
+        for mu, exact in zip(mus, table):
+            exact = R(exact)
+            assert abs(mu - mp.mpf(exact.p) / exact.q) < mp.mpf(10) ** -35
+    assert all(mus[k] == 0 for k, e in enumerate(table) if e == 0)   # exact zeros, not tiny numbers
+
+
+@pytest.mark.parametrize("d", [2, 3, 5])
+def test_mercer_sum_identity_for_smooth_kernels(d):
+    # sum_k N(d, k) mu_k = kappa(1): e for exp(u), 2 + 1 + 5 = 8 for the polynomial
+    for kern, value in [(kernel("exponential", s=1), lambda: mp.e),
+                        (kernel("polynomial", coeffs=[2, 0, 1, 5]), lambda: mp.mpf(8))]:
+        mus = sphere_eigenvalues(kern, d, 40, dps=30)
+        with mp.workdps(30):
+            total = mp.fsum(multiplicity(d, k) * m for k, m in enumerate(mus))
+            assert abs(total - value()) < mp.mpf(10) ** -25
+
+
+def test_quadrature_path_uses_parity_zeros():
+    even = kernel(sp.cosh(U) + U ** 2)
+    assert eigenvalue(even, 3, 5) == 0 and eigenvalue(even, 3, 4) != 0
+
+
+def test_decay_laws_d3_match_the_notes():
+    assert leading_asymptotic("arccos0", 3).constants == (0, 1 / sp.pi)
+    assert leading_asymptotic("relu_ntk", 3).constants == (1 / sp.pi, 0)
+    assert leading_asymptotic("relu_ntk_bias", 3).constants == (1 / sp.pi, 1 / sp.pi)
+    law = leading_asymptotic("arccos1", 3)
+    assert law.constants == (3 / sp.pi, 0) and law.exponent == 5 and law.alpha == R(3, 2)
+
+
+def test_user_kernel_from_expression():
+    law = leading_asymptotic(kernel((1 - sp.Symbol("u")) ** R(1, 3)), 4)
+    assert law.nu == R(1, 3) and law.exponent == R(11, 3)
+    assert law.constants[0] == law.constants[1] != 0
+
+
+@pytest.mark.parametrize("name", CLOSED)
+def test_wrong_decay_constant_or_exponent_refuted_with_measured_values(name):
+    d = 4
+    law = leading_asymptotic(name, d)
+    parity = 0 if law.constants[0] != 0 else 1
+    k = sp.Symbol("k", positive=True, integer=True)
+    seq = lambda kk: eigenvalue(name, d, kk, dps=mp.mp.dps)  # noqa: E731
+    good = validate_asymptotic(Asymptotic(k, law.leading(k, parity), sequence=seq,
+                                          subsequence=(2, parity)))
+    assert good.verdict == "verified"
+    wrong_c = validate_asymptotic(Asymptotic(k, 2 * law.leading(k, parity), sequence=seq,
+                                             subsequence=(2, parity)))
+    assert wrong_c.outcome == "refuted"
+    with mp.workdps(40):
+        measured = mp.mpf(wrong_c.measured["constant"].value)
+        assert abs(measured - mp.mpf(sp.N(law.constants[parity], 45))) < mp.mpf(10) ** -20
+    wrong_p = validate_asymptotic(Asymptotic(k, law.leading(k, parity) * k, sequence=seq,
+                                             subsequence=(2, parity)))
+    assert wrong_p.outcome == "refuted"
+    with mp.workdps(40):
+        assert abs(mp.mpf(wrong_p.measured["exponent"].value) + law.exponent) < mp.mpf(10) ** -20
+
+
+def test_relu_ntk_d3_kmax_1000_is_fast():
+    import time
+    t0 = time.perf_counter()
+    mus = sphere_eigenvalues("relu_ntk", 3, 1000, dps=30)
+    assert time.perf_counter() - t0 < 1.0
+    assert len(mus) == 1001 and mus[999] == 0
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: sphere_eigenvalues("relu_ntk", 1, 5), "d >= 2"),
+    (lambda: eigenvalue("relu_ntk", 3, -1), "k must be an integer >= 0"),
+    (lambda: sphere_eigenvalues("relu_ntk", 3, 10 ** 9), "MiB"),
+    (lambda: sphere_eigenvalues("laplace", 3, 5000), "no closed form"),
+    (lambda: kernel(sp.sqrt(U)), "not real"),
+    (lambda: kernel(1 / U), "not"),
+    (lambda: kernel(sp.log(1 - U)), "not"),
+    (lambda: kernel(U + sp.Symbol("x")), "u = workbench.kernels.U only"),
+    (lambda: kernel("relu"), "unknown kernel"),
+    (lambda: kernel("laplace", c=-1), "c > 0"),
+    (lambda: leading_asymptotic(kernel((1 - U) * sp.log(1 - U + 1)), 3), "no non-integer power"),
+    (lambda: leading_asymptotic(kernel((1 - U) ** 2 * sp.log(1 - U + sp.Rational(1, 10 ** 9))), 3),
+     "no non-integer power"),
+    (lambda: leading_asymptotic(kernel("exponential"), 3), "faster than any power"),
+])
+def test_bad_input(call, message):
+    with pytest.raises(MalformedStatement, match=message):
+        call()
+
+
+def test_log_singularity_is_outside_the_supported_class():
+    # (1-u)^2 log(1-u) -> 0 at u = 1 (finite), but t^2 log t is not a power: clear error
+    kern = kernel(sp.Piecewise((0, sp.Eq(U, 1)), ((1 - U) ** 2 * sp.log(1 - U), True)))
+    with pytest.raises(MalformedStatement, match="log|classify|expand"):
+        leading_asymptotic(kern, 3)

@@ -1,0 +1,174 @@
+"""Dot-product kernels ``kappa(u)``, ``u = <x, y>`` on S^(d-1), by name or expression.
+
+A :class:`Kernel` carries its sympy expression in the symbol :data:`U` (used for
+the singularity analysis and for printing), an mpmath evaluator, and, when one
+is known, a closed form for its Funk-Hecke eigenvalues.
+
+Named kernels (normalisations as in Bietti & Bach 2021, ``kappa(1)`` in brackets):
+
+=================  ==========================================================  =====
+``arccos0``        ``1 - arccos(u)/pi``  (step-activation NNGP)                 1
+``arccos1``        ``(sqrt(1-u^2) + u (pi - arccos u))/pi``  (ReLU NNGP)        1
+``relu_ntk``       ``u kappa0(u) + kappa1(u)``  (two-layer ReLU NTK, no bias)   2
+``relu_ntk_bias``  ``(u + 1) kappa0(u) + kappa1(u)``  (with zero-init bias)     3
+``laplace``        ``exp(-c sqrt(2 - 2u))`` = ``exp(-c |x - y|)``, ``c > 0``    1
+``exponential``    ``exp(u / s^2)`` (Gaussian on the sphere), ``s > 0``          e^(1/s^2)
+``polynomial``     ``sum_p coeffs[p] u^p``
+=================  ==========================================================  =====
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+import mpmath as mp
+import sympy as sp
+
+from ..errors import MalformedStatement
+from . import closed_forms as cf
+
+__all__ = ["U", "Kernel", "kernel", "NAMED_KERNELS"]
+
+#: The kernel variable ``u = <x, y>`` in [-1, 1].
+U = sp.Symbol("u", real=True)
+
+
+@dataclass(frozen=True, eq=False)
+class Kernel:
+    """A dot-product kernel on the sphere.
+
+    Parameters
+    ----------
+    name : str
+    expression : sympy expression in :data:`U`
+    eigenvalue : callable ``(d, k) -> mpf``, optional
+        Closed form of ``mu_k`` (at the current mpmath precision).
+    """
+
+    name: str
+    expression: sp.Expr
+    eigenvalue: Callable | None = None
+    _f: Callable = field(init=False, repr=False)
+
+    def __post_init__(self):
+        expr = sp.sympify(self.expression)
+        extra = expr.free_symbols - {U}
+        if extra:
+            raise MalformedStatement(
+                f"kernel {self.name}: expression has free symbols {sorted(map(str, extra))} besides u")
+        object.__setattr__(self, "expression", expr)
+        object.__setattr__(self, "_f", sp.lambdify(U, expr, modules="mpmath"))
+        self._check_on_interval()
+
+    def _check_on_interval(self):
+        """The kernel must be a finite real function on [-1, 1]."""
+        with mp.workdps(20):
+            for u in ("-1", "-0.73", "-0.2", "0", "0.35", "0.9", "1"):
+                try:
+                    v = mp.mpmathify(self._f(mp.mpf(u)))
+                except (ValueError, ZeroDivisionError, TypeError, ArithmeticError) as exc:
+                    raise MalformedStatement(
+                        f"kernel {self.name} is not a function on [-1, 1]: at u = {u}: {exc}") from None
+                if isinstance(v, mp.mpc) and abs(v.imag) > 1e-15 * max(1, abs(v.real)):
+                    raise MalformedStatement(
+                        f"kernel {self.name} is not real on [-1, 1]: kappa({u}) = {v}")
+                if not mp.isfinite(v):
+                    raise MalformedStatement(
+                        f"kernel {self.name} is not finite on [-1, 1]: kappa({u}) = {v}")
+
+    def __call__(self, u):
+        v = mp.mpmathify(self._f(u))
+        return v.real if isinstance(v, mp.mpc) else v
+
+    @property
+    def parity(self) -> int | None:
+        """+1 for an even kernel, -1 for an odd one, None otherwise."""
+        e = self.expression
+        if sp.simplify(e.subs(U, -U) - e) == 0:
+            return 1
+        if sp.simplify(e.subs(U, -U) + e) == 0:
+            return -1
+        return None
+
+    def __repr__(self):
+        return f"Kernel({self.name!r}, {self.expression})"
+
+    def _repr_latex_(self):
+        return f"$\\kappa(u) = {sp.latex(self.expression)}$"
+
+
+_K0 = 1 - sp.acos(U) / sp.pi
+_K1 = (sp.sqrt(1 - U ** 2) + U * (sp.pi - sp.acos(U))) / sp.pi
+
+
+def _sum(*mus):
+    return lambda d, k: mp.fsum(m(d, k) for m in mus)
+
+
+def _named(name: str, **params) -> Kernel:
+    if name == "arccos0":
+        return Kernel(name, _K0, cf.arccos0)
+    if name == "arccos1":
+        return Kernel(name, _K1, cf.arccos1)
+    if name == "relu_ntk":
+        return Kernel(name, U * _K0 + _K1, _sum(cf.times_u(cf.arccos0), cf.arccos1))
+    if name == "relu_ntk_bias":
+        return Kernel(name, (U + 1) * _K0 + _K1,
+                      _sum(cf.times_u(cf.arccos0), cf.arccos0, cf.arccos1))
+    if name == "laplace":
+        c = sp.nsimplify(params.get("c", 1))
+        if not c.is_positive:
+            raise MalformedStatement(f"laplace kernel needs c > 0, got c={c}")
+        return Kernel(f"laplace(c={c})", sp.exp(-c * sp.sqrt(2 - 2 * U)))
+    if name == "exponential":
+        s = sp.nsimplify(params.get("s", 1))
+        if not s.is_positive:
+            raise MalformedStatement(f"exponential kernel needs s > 0, got s={s}")
+        a = 1 / s ** 2
+        return Kernel(f"exponential(s={s})", sp.exp(a * U), cf.exponential(a))
+    if name == "polynomial":
+        coeffs = [sp.nsimplify(c) for c in params.get("coeffs", ())]
+        if not coeffs:
+            raise MalformedStatement("polynomial kernel needs coeffs=[c0, c1, ...]")
+        expr = sum(c * U ** p for p, c in enumerate(coeffs))
+        mus = [(c, cf.monomial(p)) for p, c in enumerate(coeffs) if c != 0]
+        return Kernel(f"polynomial{tuple(coeffs)}", expr,
+                      lambda d, k: mp.fsum(cf.number(c) * m(d, k) for c, m in mus))
+    raise MalformedStatement(f"unknown kernel {name!r}; named kernels: {', '.join(NAMED_KERNELS)}")
+
+
+@lru_cache(maxsize=None)
+def _named_cached(name: str) -> Kernel:
+    return _named(name)
+
+
+NAMED_KERNELS = ("arccos0", "arccos1", "relu_ntk", "relu_ntk_bias", "laplace", "exponential",
+                 "polynomial")
+
+
+def kernel(spec, **params) -> Kernel:
+    """A :class:`Kernel` from a name (with parameters), a sympy expression in ``u``, or a Kernel.
+
+    >>> kernel("relu_ntk").expression.subs(U, 1)
+    2
+    >>> kernel(U**2 + 1).name
+    'u**2 + 1'
+    """
+    if isinstance(spec, Kernel):
+        return spec
+    if isinstance(spec, str):
+        return _named_cached(spec) if not params else _named(spec, **params)
+    try:
+        expr = sp.sympify(spec)
+    except (sp.SympifyError, TypeError):
+        raise MalformedStatement(f"cannot read {spec!r} as a kernel (give a name or a sympy "
+                                 "expression in u)") from None
+    if isinstance(expr, sp.Expr):   # accept any symbol named u, whatever its assumptions
+        expr = expr.subs({s: U for s in expr.free_symbols if s.name == "u"})
+    if isinstance(expr, sp.Expr) and expr.free_symbols <= {U} and expr.free_symbols:
+        return Kernel(str(expr), expr)
+    syms = {str(s) for s in getattr(expr, "free_symbols", ())}
+    raise MalformedStatement(f"a kernel expression must depend on u = workbench.kernels.U only "
+                             f"(found {sorted(syms)})")

@@ -1,0 +1,66 @@
+"""``sphere_eigenvalues``: the Funk-Hecke spectrum of a kernel, by closed form or quadrature.
+
+Normalisation: uniform probability measure on S^(d-1); ``mu_k`` is the
+eigenvalue on each degree-k harmonic (see :mod:`workbench.kernels.sphere`).
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+
+from ..errors import MalformedStatement
+from .catalog import Kernel, kernel as as_kernel
+from .sphere import _check_d, _check_k, sphere_eigenvalue_quadrature
+
+__all__ = ["sphere_eigenvalues", "eigenvalue", "memory_estimate"]
+
+#: Largest degree the generic quadrature path accepts (its cost grows like kmax^3).
+QUADRATURE_KMAX = 400
+
+
+def memory_estimate(kmax: int, dps: int) -> int:
+    """Bytes held by ``kmax + 1`` mpmath numbers at ``dps`` digits (generous)."""
+    return (kmax + 1) * (120 + int(dps * 3.33 / 8))
+
+
+def eigenvalue(kern, d: int, k: int, dps: int = 30):
+    """``mu_k`` of one degree (closed form when known, else quadrature)."""
+    kern = as_kernel(kern)
+    _check_d(d)
+    _check_k(k)
+    parity = kern.parity if kern.eigenvalue is None else None
+    with mp.workdps(dps):
+        if kern.eigenvalue is not None:
+            return +kern.eigenvalue(d, k)
+        if parity is not None and (k % 2 == 0) != (parity == 1):
+            return mp.mpf(0)               # an even kernel has no odd harmonics, and vice versa
+    return sphere_eigenvalue_quadrature(kern, d, k, dps)
+
+
+def sphere_eigenvalues(kern, d: int, kmax: int, dps: int = 30, max_bytes: int = 2 ** 30):
+    """``[mu_0, ..., mu_kmax]`` as mpmath numbers correct to ``dps`` digits.
+
+    Closed forms (Gamma-function expressions, exact zeros where parity forces
+    them) for the named arc-cosine kernels, the ReLU NTKs, exponential and
+    polynomial kernels; high-precision quadrature (tanh-sinh in the angle,
+    which resolves endpoint singularities ``(1 -+ u)^nu``) otherwise, with
+    exact zeros for even/odd kernels.
+
+    Raises
+    ------
+    MalformedStatement
+        ``d < 2``, ``kmax < 0``, a memory estimate above ``max_bytes``, or a
+        quadrature-only kernel with ``kmax > QUADRATURE_KMAX``.
+    """
+    kern = as_kernel(kern)
+    _check_d(d)
+    _check_k(kmax)
+    need = memory_estimate(kmax, dps)
+    if need > max_bytes:
+        raise MalformedStatement(f"kmax={kmax} at dps={dps} needs about {need / 2**20:.0f} MiB, "
+                                 f"over the limit of {max_bytes / 2**20:.0f} MiB (max_bytes)")
+    if kern.eigenvalue is None and kmax > QUADRATURE_KMAX:
+        raise MalformedStatement(
+            f"kernel {kern.name} has no closed form: quadrature up to kmax={kmax} would take hours "
+            f"(limit {QUADRATURE_KMAX})")
+    return [eigenvalue(kern, d, k, dps) for k in range(kmax + 1)]
