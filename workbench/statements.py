@@ -359,8 +359,10 @@ class Agreement(Statement):
 
     def latex(self) -> str:
         sys_part = rf" + {self.systematic:g}" if self.systematic else ""
+        ref = self.reference_label
+        ref = rf"\left({ref}\right)" if ref.lstrip().startswith("-") else ref
         return (rf"\left|\langle {self.quantity} \rangle_{{\text{{{len(self.seeds)} seeds}}}} - "
-                rf"{self.reference_label}\right| \le {self.k:g}\,\mathrm{{SE}}{sys_part}")
+                rf"{ref}\right| \le {self.k:g}\,\mathrm{{SE}}{sys_part}")
 
     def text(self):
         return (f"mean over {len(self.seeds)} seeds of {self.quantity} = {self.reference_label} "
