@@ -128,6 +128,10 @@ KERNELS = {
     "relu_ntk": (sp.Rational(1, 2), {0: _c0}),
     "relu_ntk_bias": (sp.Rational(1, 2), {0: _c0, 1: _c0}),
     "arccos1": (sp.Rational(3, 2), {0: lambda d: d * _c0(d)}),
+    # exp(-sqrt(2-2u)) = exp(-|x-y|): c_1 = -sqrt(2), c_-1 = 0, so both parities share
+    # C = 2^(d-2) Gamma(d/2)^2 / pi (our derivation from the theorem; 1/2 at d = 3)
+    "laplace": (sp.Rational(1, 2), {0: lambda d: 2 ** (d - 2) * sp.gamma(sp.Rational(d, 2)) ** 2 / sp.pi,
+                                    1: lambda d: 2 ** (d - 2) * sp.gamma(sp.Rational(d, 2)) ** 2 / sp.pi}),
 }
 SMALL_K = 8
 
@@ -197,6 +201,36 @@ for name, (nu, constants) in KERNELS.items():
                 variable=k, leading=const(d) * k ** (-p), subsequence=(2, parity),
                 uses=["singularity-decay-theorem", f"{name}-endpoint-analysis", f"{name}-exact-d{d}"],
                 source="Bietti & Bach 2021 Thm 1 (constant corrected by 2)")
+
+
+for d in DIMENSIONS:
+    D.add(f"exponential-exact-d{d}", f"Bessel closed form of $\\mu_k(e^u)$ on $S^{{{d - 1}}}$ for "
+          f"$k \\le {SMALL_K}$", kind="lemma", check=exact_small_k,
+          params={"name": "exponential", "d": d}, title=f"Exact eigenvalues of exp(u), d={d}",
+          source="Funk-Hecke with the generating function of Gegenbauer polynomials (DLMF 10.25)")
+
+
+@D.claim("exponential-no-power-law", kind="lemma",
+         statement="$e^{u}$ is analytic on $[-1,1]$: the endpoint analysis finds no power law, and "
+                   "$\\mu_k k^p \\to 0$ for every $p$ (checked: $\\mu_{k+1}/\\mu_k \\to 0$)",
+         uses=["exponential-exact-d3"], title="A smooth kernel has no power-law decay",
+         source="Bietti & Bach 2021, remark after Thm 1")
+def exponential_no_power_law():
+    from workbench import MalformedStatement
+    try:
+        leading_asymptotic(kernel("exponential"), 3)
+    except MalformedStatement as exc:
+        message = str(exc)
+    else:
+        return Evidence("failed", "the endpoint analysis claimed a power law", outcome="refuted")
+    with mp.workdps(30):
+        ratios = [eigenvalue("exponential", 3, kk + 1) / eigenvalue("exponential", 3, kk)
+                  for kk in (10, 100, 1000)]
+    ok = ratios[0] > ratios[1] > ratios[2] and ratios[2] < 1e-3
+    return Evidence("verified" if ok else "failed",
+                    f"analysis: '{message[:60]}...'; mu_(k+1)/mu_k at k = 10, 100, 1000: "
+                    + ", ".join(mp.nstr(r, 3) for r in ratios),
+                    outcome="supported" if ok else "refuted", methods=["sympy series", "Bessel"])
 
 
 # ---------------------------------------------------------------------------

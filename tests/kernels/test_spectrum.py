@@ -113,7 +113,7 @@ def test_relu_ntk_d3_kmax_1000_is_fast():
     (lambda: sphere_eigenvalues("relu_ntk", 1, 5), "d >= 2"),
     (lambda: eigenvalue("relu_ntk", 3, -1), "k must be an integer >= 0"),
     (lambda: sphere_eigenvalues("relu_ntk", 3, 10 ** 9), "MiB"),
-    (lambda: sphere_eigenvalues("laplace", 3, 5000), "no closed form"),
+    (lambda: sphere_eigenvalues(kernel(sp.exp(-(1 - U) ** R(1, 3))), 3, 5000), "no closed form"),
     (lambda: kernel(sp.sqrt(U)), "not real"),
     (lambda: kernel(1 / U), "not"),
     (lambda: kernel(sp.log(1 - U)), "not"),
@@ -135,3 +135,33 @@ def test_log_singularity_is_outside_the_supported_class():
     kern = kernel(sp.Piecewise((0, sp.Eq(U, 1)), ((1 - U) ** 2 * sp.log(1 - U), True)))
     with pytest.raises(MalformedStatement, match="log|classify|expand"):
         leading_asymptotic(kern, 3)
+
+
+def test_shared_node_quadrature_matches_closed_forms_and_adaptive_quadrature():
+    from workbench.kernels.quadrature import eigenvalues_by_quadrature
+    ntk = kernel("relu_ntk")
+    mus = eigenvalues_by_quadrature(ntk, 4, 60, dps=30)
+    with mp.workdps(40):
+        for k in range(61):
+            exact = eigenvalue(ntk, 4, k, dps=40)
+            assert abs(mus[k] - exact) <= mp.mpf(10) ** -29 * max(abs(exact), mp.mpf(10) ** -10)
+    lap = kernel("laplace")
+    shared = eigenvalues_by_quadrature(lap, 3, 60, dps=30)    # series closed form vs 2 quadratures
+    for k in (0, 7, 60):
+        single = sphere_eigenvalue_quadrature(lap, 3, k, dps=30)
+        with mp.workdps(30):
+            assert abs(lap.eigenvalue(3, k) - single) <= mp.mpf(10) ** -27 * abs(single)
+        with mp.workdps(30):
+            assert abs(shared[k] - single) <= mp.mpf(10) ** -27 * abs(single)
+
+
+def test_laplace_kmax_200_in_under_10_seconds():
+    import time
+    from workbench.kernels.quadrature import eigenvalues_by_quadrature
+    t0 = time.perf_counter()     # the generic path (expression only), not the series closed form
+    mus = eigenvalues_by_quadrature(kernel("laplace"), 3, 200, dps=30)
+    assert time.perf_counter() - t0 < 10
+    law = leading_asymptotic("laplace", 3)          # mu_k ~ k^-3 / 2, both parities
+    with mp.workdps(30):
+        ratio = mus[200] * 200 ** 3 / mp.mpf(sp.N(law.constants[0], 30))
+    assert abs(ratio - 1) < 0.02                    # 1 + O(1/k) at k = 200

@@ -121,7 +121,7 @@ def _named(name: str, **params) -> Kernel:
         c = sp.nsimplify(params.get("c", 1))
         if not c.is_positive:
             raise MalformedStatement(f"laplace kernel needs c > 0, got c={c}")
-        return Kernel(f"laplace(c={c})", sp.exp(-c * sp.sqrt(2 - 2 * U)))
+        return Kernel(f"laplace(c={c})", sp.exp(-c * sp.sqrt(2 - 2 * U)), cf.laplace(c))
     if name == "exponential":
         s = sp.nsimplify(params.get("s", 1))
         if not s.is_positive:

@@ -22,12 +22,49 @@ from __future__ import annotations
 import mpmath as mp
 import sympy as sp
 
-__all__ = ["arccos0", "arccos1", "times_u", "exponential", "monomial", "number"]
+__all__ = ["arccos0", "arccos1", "times_u", "exponential", "monomial", "number",
+           "one_minus_u_power", "laplace"]
 
 
 def number(x):
     """A sympy number as an mpf at the *current* precision (never frozen at 15 digits)."""
     return mp.mpf(x.p) / x.q if getattr(x, "is_Rational", False) else mp.mpf(sp.N(x, mp.mp.dps + 5))
+
+
+def one_minus_u_power(nu):
+    """``mu_k`` of ``(1-u)^nu``, ``nu > -1`` (a sympy or mpmath number)."""
+    def mu(d: int, k: int):
+        v = number(sp.sympify(nu)) if not isinstance(nu, mp.mpf) else nu
+        rf = mp.rf(-v, k)
+        if rf == 0:
+            return mp.mpf(0)
+        half = mp.mpf(d - 1) / 2
+        c_d = mp.gamma(mp.mpf(d) / 2) / (mp.sqrt(mp.pi) * mp.gamma(half))
+        return (c_d * rf * mp.gamma(half) * mp.mpf(2) ** (v + d - 2)
+                * _ratio(v + half, k + v + d - 1))
+    return mu
+
+
+def laplace(c):
+    """``mu_k`` of ``exp(-c sqrt(2-2u))`` by the series in ``(1-u)^(n/2)`` (see module docstring)."""
+    def mu(d: int, k: int):
+        cc = number(sp.sympify(c))
+        with mp.workdps(mp.mp.dps + 20):       # terms alternate in sign: guard digits
+            total, n, small = mp.mpf(0), 0, 0
+            eps = mp.eps * mp.mpf(2) ** -20
+            coeff = mp.mpf(1)                   # (-c)^n 2^(n/2) / n!
+            while True:
+                term = coeff * one_minus_u_power(mp.mpf(n) / 2)(d, k)
+                total += term
+                small = small + 1 if abs(term) <= eps * abs(total) else 0
+                if n > 4 * cc + 20 and small >= 2:
+                    break
+                n += 1
+                coeff *= -cc * mp.sqrt(2) / n
+                if n > 100000:
+                    raise ArithmeticError("Laplace eigenvalue series did not converge")
+        return +total
+    return mu
 
 
 def _ratio(x, y):
