@@ -165,3 +165,27 @@ def test_laplace_kmax_200_in_under_10_seconds():
     with mp.workdps(30):
         ratio = mus[200] * 200 ** 3 / mp.mpf(sp.N(law.constants[0], 30))
     assert abs(ratio - 1) < 0.02                    # 1 + O(1/k) at k = 200
+
+
+def test_monomial_closed_form_matches_recurrence():
+    from workbench.kernels.closed_forms import monomial, monomial_closed
+    with mp.workdps(30):
+        for d in (2, 3, 6):
+            for p in (0, 1, 4, 7):
+                for k in range(p + 2):
+                    assert abs(monomial_closed(d, k, p) - monomial(p)(d, k)) < mp.mpf(10) ** -27
+
+
+@pytest.mark.parametrize("name", ["erf_nngp", "erf_ntk"])
+@pytest.mark.parametrize("s", [1, 3])
+def test_erf_kernels_power_series_matches_quadrature(name, s):
+    kern = kernel(name, s=s)
+    for d in (2, 5):
+        for k in (0, 1, 3, 6):
+            closed = eigenvalue(kern, d, k, dps=30)
+            quad = sphere_eigenvalue_quadrature(kern, d, k, dps=30)
+            with mp.workdps(30):
+                if closed == 0:                 # odd kernels: even degrees vanish exactly
+                    assert k % 2 == 0 and abs(quad) < mp.mpf(10) ** -28
+                else:
+                    assert abs(closed - quad) <= mp.mpf(10) ** -26 * abs(closed)

@@ -14,7 +14,17 @@ Named kernels (normalisations as in Bietti & Bach 2021, ``kappa(1)`` in brackets
 ``laplace``        ``exp(-c sqrt(2 - 2u))`` = ``exp(-c |x - y|)``, ``c > 0``    1
 ``exponential``    ``exp(u / s^2)`` (Gaussian on the sphere), ``s > 0``          e^(1/s^2)
 ``polynomial``     ``sum_p coeffs[p] u^p``
+``erf_nngp``       ``(2/pi) arcsin(beta u)``, ``beta = 2s^2/(1+2s^2)``                (2/pi) arcsin(beta)
+``erf_ntk``        ``erf_nngp + (4/pi) u / ((1+2s^2) sqrt(1 - beta^2 u^2))``
 =================  ==========================================================  =====
+
+The erf kernels are those of ``f(x) = m^-1/2 sum_j a_j erf(w_j . x)`` with
+``w_j ~ N(0, s^2 I_d)``, ``a_j ~ N(0, 1)``, unit inputs (Williams 1997):
+``E[erf(w.x) erf(w.y)] = (2/pi) arcsin(2 s^2 u / (1 + 2 s^2))`` and
+``E[erf'(w.x) erf'(w.y)] = (4/pi) / sqrt((1+2s^2)^2 - 4 s^4 u^2)``; the NTK sums the
+gradients in a and in w (``erf_nngp + u E[erf' erf']``).  Both are analytic on
+[-1, 1], so their spectra decay faster than any power; their eigenvalues come
+from the power series (``closed_forms.power_series``).
 """
 
 from __future__ import annotations
@@ -128,6 +138,33 @@ def _named(name: str, **params) -> Kernel:
             raise MalformedStatement(f"exponential kernel needs s > 0, got s={s}")
         a = 1 / s ** 2
         return Kernel(f"exponential(s={s})", sp.exp(a * U), cf.exponential(a))
+    if name in ("erf_nngp", "erf_ntk"):
+        s = sp.nsimplify(params.get("s", 1))
+        if not s.is_positive:
+            raise MalformedStatement(f"{name} needs a weight scale s > 0, got s={s}")
+        beta = 2 * s ** 2 / (1 + 2 * s ** 2)
+        nngp = 2 / sp.pi * sp.asin(beta * U)
+
+        def c_nngp(p, beta=beta):
+            if p % 2 == 0:
+                return mp.mpf(0)
+            n = (p - 1) // 2
+            b = cf.number(beta)
+            return 2 / mp.pi * mp.binomial(2 * n, n) / (mp.mpf(4) ** n * p) * b ** p
+
+        if name == "erf_nngp":
+            return Kernel(f"erf_nngp(s={s})", nngp, cf.power_series(c_nngp))
+        pref = 4 / (sp.pi * (1 + 2 * s ** 2))
+
+        def c_ntk(p, beta=beta, pref=pref):
+            if p % 2 == 0:
+                return mp.mpf(0)
+            n = (p - 1) // 2
+            b = cf.number(beta)
+            return c_nngp(p) + cf.number(pref) * mp.binomial(2 * n, n) / mp.mpf(4) ** n * b ** (2 * n)
+
+        expr = nngp + pref * U / sp.sqrt(1 - beta ** 2 * U ** 2)
+        return Kernel(f"erf_ntk(s={s})", expr, cf.power_series(c_ntk))
     if name == "polynomial":
         coeffs = [sp.nsimplify(c) for c in params.get("coeffs", ())]
         if not coeffs:
@@ -145,7 +182,7 @@ def _named_cached(name: str) -> Kernel:
 
 
 NAMED_KERNELS = ("arccos0", "arccos1", "relu_ntk", "relu_ntk_bias", "laplace", "exponential",
-                 "polynomial")
+                 "polynomial", "erf_nngp", "erf_ntk")
 
 
 def kernel(spec, **params) -> Kernel:

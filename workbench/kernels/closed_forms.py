@@ -23,7 +23,7 @@ import mpmath as mp
 import sympy as sp
 
 __all__ = ["arccos0", "arccos1", "times_u", "exponential", "monomial", "number",
-           "one_minus_u_power", "laplace"]
+           "one_minus_u_power", "laplace", "monomial_closed", "power_series"]
 
 
 def number(x):
@@ -63,6 +63,39 @@ def laplace(c):
                 coeff *= -cc * mp.sqrt(2) / n
                 if n > 100000:
                     raise ArithmeticError("Laplace eigenvalue series did not converge")
+        return +total
+    return mu
+
+
+def monomial_closed(d: int, k: int, p: int):
+    """``mu_k(u^p)`` in closed form (Azevedo & Menegatto; restated by Murray et al. 2022,
+    converted to S^(d-1) with the probability measure):
+    ``Gamma(d/2) p! Gamma((p-k+1)/2) / (2^k sqrt(pi) (p-k)! Gamma((p-k+1)/2 + k + (d-1)/2))``
+    for ``p >= k`` of the same parity, else 0.  Tested against :func:`monomial`."""
+    if p < k or (p - k) % 2:
+        return mp.mpf(0)
+    h = mp.mpf(p - k + 1) / 2
+    return (mp.gamma(mp.mpf(d) / 2) * mp.factorial(p) * mp.gamma(h)
+            / (mp.mpf(2) ** k * mp.sqrt(mp.pi) * mp.factorial(p - k)
+               * mp.gamma(h + k + mp.mpf(d - 1) / 2)))
+
+
+def power_series(coefficient, radius_margin=None):
+    """``mu_k`` of ``sum_p coefficient(p) u^p`` (a power series converging on [-1, 1]):
+    ``mu_k = sum_{j >= 0} coefficient(k+2j) mu_k(u^(k+2j))``, summed until the terms
+    stay below the working precision."""
+    def mu(d: int, k: int):
+        with mp.workdps(mp.mp.dps + 10):
+            eps = mp.eps * mp.mpf(2) ** -10
+            total, small, j = mp.mpf(0), 0, 0
+            while small < 3:
+                p = k + 2 * j
+                term = coefficient(p) * monomial_closed(d, k, p)
+                total += term
+                small = small + 1 if abs(term) <= eps * abs(total) else 0
+                j += 1
+                if j > 200000:
+                    raise ArithmeticError("power series of the kernel converges too slowly")
         return +total
     return mu
 
