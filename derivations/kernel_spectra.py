@@ -352,6 +352,73 @@ def erf_no_power_law():
 
 
 # ---------------------------------------------------------------------------
+# Mercer identity sum_k N(d, k) mu_k = kappa(1)
+# ---------------------------------------------------------------------------
+SMOOTH = ("exponential", "erf_nngp", "erf_ntk")
+
+
+def mercer_smooth(name):
+    """For analytic kernels the sum converges geometrically: compare with kappa(1) at 30 digits."""
+    worst, measured = math.inf, {}
+    for d in DIMENSIONS:
+        with mp.workdps(35):
+            total, kk = mp.mpf(0), 0
+            while True:
+                term = multiplicity(d, kk) * eigenvalue(name, d, kk, dps=35)
+                total += term
+                if kk > 10 and term != 0 and abs(term) < mp.mpf(10) ** -40 * abs(total):
+                    break
+                kk += 1
+            target = kernel(name)(mp.mpf(1))
+            dig = _digits(abs(total - target), target)
+        worst = min(worst, dig)
+        measured[f"d={d}"] = Measured(mp.nstr(total, 30), None, mp.nstr(target, 30), round(min(dig, 35), 1))
+    ok = worst >= 25
+    return Evidence("verified" if ok else "failed", f"sum_k N(d,k) mu_k = kappa(1) to "
+                    f"{min(worst, 35):.1f} digits for d = 2..10", outcome="supported" if ok else "refuted",
+                    methods=["closed-form eigenvalues summed to convergence"], digits=min(worst, 35),
+                    measured=measured, precisions=[35])
+
+
+def mercer_tail(name, d=3, K=4096):
+    """kappa(1) - sum_{k<=K} N mu_k against the tail predicted by the decay law,
+    sum_{k>K} N(d,k) C k^-(d+2nu-1) ~ P C K^(-2nu) / (2 nu (d-2)!)  (P = number of parities);
+    the ratio must be 1 + O(1/K): its distance to 1 halves when K doubles."""
+    nu, constants = KERNELS[name]
+    P, C = len(constants), next(iter(constants.values()))(d)
+    with mp.workdps(30):
+        pred = lambda KK: mp.mpf(sp.N(P * C / (2 * nu * sp.factorial(d - 2)), 35)) * mp.mpf(KK) ** (-2 * mp.mpf(nu.p) / nu.q)  # noqa: E731
+        total, ratios = mp.mpf(0), {}
+        for kk in range(2 * K + 1):
+            total += multiplicity(d, kk) * eigenvalue(name, d, kk, dps=30)
+            if kk in (K, 2 * K):
+                ratios[kk] = (kernel(name)(mp.mpf(1)) - total) / pred(kk)
+        e1, e2 = abs(ratios[K] - 1), abs(ratios[2 * K] - 1)
+    ok = e1 < 10 / mp.mpf(K) and 0.3 < e2 / e1 < 0.7
+    measured = {f"K={kk}": Measured(mp.nstr(r, 15), None, "1") for kk, r in ratios.items()}
+    return Evidence("verified" if ok else "failed",
+                    f"remainder / predicted tail = 1 {'+' if ratios[K] > 1 else '-'} "
+                    f"{mp.nstr(e1, 3)} at K={K}, 1 +- {mp.nstr(e2, 3)} at K={2 * K} "
+                    f"(O(1/K): ratio of distances {mp.nstr(e2 / e1, 3)})",
+                    outcome="supported" if ok else "refuted",
+                    methods=["closed-form partial sums"], measured=measured, precisions=[30])
+
+
+for name in SMOOTH:
+    D.add(f"{name}-mercer", f"$\\sum_k N(d,k)\\mu_k = \\kappa(1)$ for {name}, $d = 2..10$",
+          kind="lemma", check=mercer_smooth, params={"name": name},
+          uses=[f"{name}-exact-d{d}" for d in DIMENSIONS], title=f"Mercer identity for {name}",
+          source="Mercer expansion kappa(<x,y>) = sum_k mu_k N(d,k) P_k(<x,y>) at x = y")
+for name in KERNELS:
+    D.add(f"{name}-mercer-tail-d3", f"$\\kappa(1) - \\sum_{{k\\le K}} N(3,k)\\mu_k$ for {name} "
+          "equals the tail predicted by its decay law, $1 + O(1/K)$",
+          kind="lemma", check=mercer_tail, params={"name": name},
+          uses=[f"{name}-exact-d3", f"{name}-decay-{'even' if 0 in KERNELS[name][1] else 'odd'}-d3"],
+          title=f"Mercer identity with its tail for {name}, d=3",
+          source="Mercer expansion at x = y; the tail from the decay law")
+
+
+# ---------------------------------------------------------------------------
 # The published constant
 # ---------------------------------------------------------------------------
 D.asymptotic(

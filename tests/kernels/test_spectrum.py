@@ -189,3 +189,22 @@ def test_erf_kernels_power_series_matches_quadrature(name, s):
                     assert k % 2 == 0 and abs(quad) < mp.mpf(10) ** -28
                 else:
                     assert abs(closed - quad) <= mp.mpf(10) ** -26 * abs(closed)
+
+
+def test_callable_kernel_with_declared_endpoints():
+    from workbench.kernels import Kernel
+    # the Laplace kernel given only as an mpmath callable, endpoints declared by hand
+    f = lambda u: mp.exp(-mp.sqrt(2 - 2 * u))  # noqa: E731
+    k = Kernel.from_callable(f, "laplace-callable", endpoints=((R(1, 2), -sp.sqrt(2)), (None, 0)))
+    law = leading_asymptotic(k, 3)
+    assert law.constants == leading_asymptotic("laplace", 3).constants
+    mus = sphere_eigenvalues(k, 3, 20, dps=30)
+    with mp.workdps(30):
+        ref = kernel("laplace").eigenvalue(3, 20)
+        assert abs(mus[20] - ref) < mp.mpf(10) ** -28 * abs(ref)
+    with pytest.raises(MalformedStatement, match="declared endpoints"):
+        leading_asymptotic(Kernel.from_callable(f, "undeclared"), 3)
+    with pytest.raises(MalformedStatement, match="non-integer"):
+        Kernel.from_callable(f, "bad", endpoints=((2, 1), (None, 0)))
+    with pytest.raises(MalformedStatement, match="not real|not finite|not a function"):
+        Kernel.from_callable(lambda u: mp.sqrt(u), "sqrt-u")

@@ -52,17 +52,40 @@ class Kernel:
     Parameters
     ----------
     name : str
-    expression : sympy expression in :data:`U`
+    expression : sympy expression in :data:`U`, optional
+        Used for evaluation, printing and the singularity analysis.
     eigenvalue : callable ``(d, k) -> mpf``, optional
         Closed form of ``mu_k`` (at the current mpmath precision).
+    function : callable, optional
+        An mpmath callable ``kappa(u)`` for kernels without an expression.
+    endpoints : ((nu_1, c_1), (nu_-1, c_-1)), optional
+        Declared endpoint behaviour ``kappa(+-(1-t)) = polynomial + c t^nu + ...`` of a
+        callable kernel (``(None, 0)`` for a smooth endpoint); needed by
+        :func:`~workbench.kernels.leading_asymptotic` when there is no expression.
+    parity : {+1, -1, None}
+        Declared parity of a callable kernel (even/odd gives exact zeros).
     """
 
     name: str
-    expression: sp.Expr
+    expression: sp.Expr | None = None
     eigenvalue: Callable | None = None
+    function: Callable | None = None
+    endpoints: tuple | None = None
+    declared_parity: int | None = None
     _f: Callable = field(init=False, repr=False)
 
     def __post_init__(self):
+        if self.expression is None:
+            if self.function is None or not callable(self.function):
+                raise MalformedStatement(f"kernel {self.name}: give a sympy expression in u or an "
+                                         "mpmath callable (function=)")
+            object.__setattr__(self, "_f", self.function)
+            if self.endpoints is not None:
+                object.__setattr__(self, "endpoints", _check_endpoints(self.name, self.endpoints))
+            if self.declared_parity not in (None, 1, -1):
+                raise MalformedStatement(f"kernel {self.name}: parity must be +1, -1 or None")
+            self._check_on_interval()
+            return
         expr = sp.sympify(self.expression)
         extra = expr.free_symbols - {U}
         if extra:
@@ -94,7 +117,9 @@ class Kernel:
 
     @property
     def parity(self) -> int | None:
-        """+1 for an even kernel, -1 for an odd one, None otherwise."""
+        """+1 for an even kernel, -1 for an odd one, None otherwise (or as declared)."""
+        if self.expression is None:
+            return self.declared_parity
         e = self.expression
         if sp.simplify(e.subs(U, -U) - e) == 0:
             return 1
@@ -106,7 +131,36 @@ class Kernel:
         return f"Kernel({self.name!r}, {self.expression})"
 
     def _repr_latex_(self):
+        if self.expression is None:
+            return None
         return f"$\\kappa(u) = {sp.latex(self.expression)}$"
+
+    @classmethod
+    def from_callable(cls, function, name: str, endpoints=None, parity=None) -> "Kernel":
+        """A kernel given as an mpmath callable, with its endpoint behaviour declared.
+
+        >>> import mpmath as mp
+        >>> k = Kernel.from_callable(lambda u: mp.sqrt(1 - u) + mp.mpf(1), "sqrt",
+        ...                          endpoints=((sp.Rational(1, 2), 1), (None, 0)))
+        >>> k.endpoints[0]
+        (1/2, 1)
+        """
+        return cls(name, function=function, endpoints=endpoints, declared_parity=parity)
+
+
+def _check_endpoints(name, endpoints):
+    try:
+        (nu1, c1), (nu2, c2) = endpoints
+    except (TypeError, ValueError):
+        raise MalformedStatement(f"kernel {name}: endpoints must be ((nu_1, c_1), (nu_-1, c_-1))") from None
+    out = []
+    for nu, c in ((nu1, c1), (nu2, c2)):
+        nu = None if nu is None else sp.nsimplify(nu)
+        if nu is not None and (not nu.is_positive or nu.is_integer):
+            raise MalformedStatement(f"kernel {name}: an endpoint exponent must be a positive "
+                                     f"non-integer (or None for a smooth endpoint), got {nu}")
+        out.append((nu, sp.nsimplify(c) if nu is not None else sp.Integer(0)))
+    return tuple(out)
 
 
 _K0 = 1 - sp.acos(U) / sp.pi

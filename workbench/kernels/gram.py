@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+import mpmath as mp
 import numba as nb
 import numpy as np
 import sympy as sp
@@ -81,8 +82,10 @@ def gram_matrix(kern, X: np.ndarray) -> np.ndarray:
     code = KERNEL_CODES.get(kern.name)
     if code is not None:
         return _gram_compiled(np.ascontiguousarray(X, dtype=np.float64), code)
-    f = sp.lambdify(U, kern.expression, modules="numpy")
     G = np.clip(X @ X.T, -1.0, 1.0)
+    if kern.expression is None:           # an mpmath callable: slow, element by element
+        return np.vectorize(lambda u: float(kern(mp.mpf(u))))(G)
+    f = sp.lambdify(U, kern.expression, modules="numpy")
     return np.asarray(f(G), dtype=float) * np.ones_like(G)
 
 

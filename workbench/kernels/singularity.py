@@ -31,7 +31,7 @@ from ..errors import MalformedStatement
 from .catalog import U, kernel as as_kernel
 
 __all__ = ["EndpointSingularity", "endpoint_singularities", "decay_constant", "DecayLaw",
-           "leading_asymptotic"]
+           "leading_asymptotic", "general_decay_constant"]
 
 _T = sp.Symbol("t", positive=True)
 
@@ -75,8 +75,15 @@ def endpoint_singularities(kern, order: int = 6) -> tuple[EndpointSingularity, E
     """The leading non-integer powers at ``u = 1`` and ``u = -1`` (sympy series up to ``t^order``).
 
     Cached per expression: the series is the slow part (seconds) and does not depend on d.
+    A kernel given as a callable uses its declared ``endpoints``.
     """
-    return _endpoints(as_kernel(kern).expression, order)
+    kern = as_kernel(kern)
+    if kern.expression is None:
+        if kern.endpoints is None:
+            raise MalformedStatement(f"kernel {kern.name} is a callable without declared endpoints: "
+                                     "declare endpoints=((nu_1, c_1), (nu_-1, c_-1))")
+        return tuple(EndpointSingularity(e, nu, c) for e, (nu, c) in zip((1, -1), kern.endpoints))
+    return _endpoints(kern.expression, order)
 
 
 @lru_cache(maxsize=256)
@@ -114,6 +121,41 @@ class DecayLaw:
     def alpha(self) -> sp.Expr:
         """Index-ordered exponent: ``lambda_i ~ A i^-(1+alpha)`` with ``alpha = 2 nu/(d-1)``."""
         return 2 * self.nu / (self.d - 1)
+
+    def index_constant(self) -> sp.Expr:
+        """``A`` in ``lambda_i ~ A i^-(1+alpha)`` (index-ordered eigenvalues).
+
+        Along one parity, ``sum_{k <= K} N(d, k) ~ K^(d-1)/(d-1)!``, so with ``P``
+        parities of equal constant ``C``: ``A = C ((d-1)!/P)^-(1+alpha)``.
+        """
+        nonzero = [c for c in self.constants if c != 0]
+        if len(nonzero) == 2 and sp.simplify(nonzero[0] - nonzero[1]) != 0:
+            raise MalformedStatement("the two parities decay with different constants: the "
+                                     "index-ordered sequence alternates and has no single A")
+        P = len(nonzero)
+        return sp.simplify(nonzero[0] * (sp.factorial(self.d - 1) / P) ** (-(1 + self.alpha)))
+
+    def latex(self) -> str:
+        k = sp.Symbol("k")
+        parts = []
+        for parity, c in enumerate(self.constants):
+            word = "even" if parity == 0 else "odd"
+            if c == 0:
+                parts.append(rf"\mu_k = o\left(k^{{-{sp.latex(self.exponent)}}}\right)\ (\text{{{word} }}k)")
+            else:
+                parts.append(rf"\mu_k \sim {sp.latex(c * k ** -self.exponent)}\ (\text{{{word} }}k)")
+        return r",\quad ".join(parts)
+
+    def _repr_latex_(self):
+        return f"${self.latex()}$"
+
+
+def general_decay_constant():
+    """The theorem's constant as a sympy expression in ``c_1, c_{-1}, nu, d`` (even k: +)."""
+    c1, cm1, nu, d = sp.symbols("c_1 c_{-1} nu d")
+    return (-(c1 + cm1) * 2 ** (d + nu - 2) * sp.gamma(d / 2) * sp.gamma(nu + (d - 1) / 2)
+            * sp.gamma(nu + 1) * sp.sin(sp.pi * nu) / sp.pi ** sp.Rational(3, 2))
+
 
 
 def leading_asymptotic(kern, d: int) -> DecayLaw:
