@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import inspect
 import types
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -44,13 +45,21 @@ def _code_fingerprint(code) -> str:
     return f"{code.co_name}:{code.co_code.hex()}:{consts}:{code.co_names}"
 
 
+@lru_cache(maxsize=4096)
+def _source_of_code(code) -> str:
+    """Source text of a code object or class, cached: inspect.getsource re-tokenises
+    (and for classes re-parses) the whole file on every call."""
+    try:
+        return inspect.getsource(code)
+    except (OSError, TypeError):
+        return ""
+
+
 def _function_fingerprint(func, seen, home):
     code = getattr(func, "__code__", None)
     parts = [getattr(func, "__qualname__", repr(func))]
-    try:
-        parts.append(inspect.getsource(func))
-    except (OSError, TypeError):
-        pass
+    if code is not None:
+        parts.append(_source_of_code(code))
     if code is not None:   # two lambdas on one source line differ here
         parts.append(_code_fingerprint(code))
     if getattr(func, "__defaults__", None):
@@ -122,10 +131,7 @@ def fingerprint(obj: Any, seen: set | None = None, home: str | None = None,
         if isinstance(obj, types.MethodType):
             return _function_fingerprint(obj.__func__, seen, home)
         if isinstance(obj, type):
-            try:
-                return f"class:{name}:" + inspect.getsource(obj)
-            except (OSError, TypeError):
-                return f"class:{name}"
+            return f"class:{name}:" + _source_of_code(obj)
         if isinstance(obj, types.FunctionType):
             return _function_fingerprint(obj, seen, home)
         # a callable instance (e.g. a numba dispatcher): use its Python function if any
