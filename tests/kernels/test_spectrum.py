@@ -78,7 +78,7 @@ def test_user_kernel_from_expression():
     assert law.constants[0] == law.constants[1] != 0
 
 
-@pytest.mark.parametrize("name", CLOSED)
+@pytest.mark.parametrize("name", CLOSED + ["laplace"])
 def test_wrong_decay_constant_or_exponent_refuted_with_measured_values(name):
     d = 4
     law = leading_asymptotic(name, d)

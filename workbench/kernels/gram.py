@@ -13,6 +13,7 @@ dot products.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import mpmath as mp
 import numba as nb
@@ -117,6 +118,14 @@ def exact_index_ordered(kern, d: int, count: int, kmax: int = 200):
     return np.array(vals[:count]), np.array(degs[:count])
 
 
+@lru_cache(maxsize=64)
+def _top_groups(kern: Kernel, d: int, groups: int, kmax: int = 40):
+    """Degrees of the ``groups`` largest nonzero ``mu_k`` (k <= kmax) and the ``mu_k`` as floats."""
+    mus = [float(m) for m in sphere_eigenvalues(kern, d, kmax, dps=20)]
+    order = sorted((k for k, m in enumerate(mus) if m != 0), key=lambda k: -mus[k])[:groups]
+    return order, mus
+
+
 def gram_deviation(kern, d: int, n: int, seed: int, groups: int = 4) -> float:
     """Largest relative deviation of a degree group's mean empirical eigenvalue from ``mu_k``.
 
@@ -125,8 +134,7 @@ def gram_deviation(kern, d: int, n: int, seed: int, groups: int = 4) -> float:
     compared with ``mu_k``.  Degrees are taken whole (all ``N(d, k)`` copies).
     """
     kern = as_kernel(kern)
-    mus = sphere_eigenvalues(kern, d, 200, dps=20)
-    order = sorted((k for k, m in enumerate(mus) if m != 0), key=lambda k: -float(mus[k]))[:groups]
+    order, mus = _top_groups(kern, d, groups)
     count = sum(multiplicity(d, k) for k in order)
     emp = gram_eigenvalues(kern, d, n, seed)
     if count > n:
@@ -135,6 +143,6 @@ def gram_deviation(kern, d: int, n: int, seed: int, groups: int = 4) -> float:
     for k in order:
         m = multiplicity(d, k)
         group = emp[start:start + m]
-        worst = max(worst, abs(group.mean() - float(mus[k])) / float(mus[k]))
+        worst = max(worst, abs(group.mean() - mus[k]) / mus[k])
         start += m
     return worst
