@@ -161,6 +161,17 @@ def exact_small_k(name, d, kernel_params=None):
                     measured=measured, precisions=[35, 40])
 
 
+def declare_exact(name, d, description, source, kernel_params=None, label=None):
+    """Claim ``{label}-exact-d{d}``: closed-form mu_0..mu_8 = quadrature, exact zeros."""
+    params = {"name": name, "d": d}
+    if kernel_params:
+        params["kernel_params"] = kernel_params
+    return D.add(f"{label or name}-exact-d{d}",
+                 f"{description} on $S^{{{d - 1}}}$ for $k \\le {SMALL_K}$", kind="lemma",
+                 check=exact_small_k, params=params,
+                 title=f"Exact eigenvalues of {label or name}, d={d}", source=source)
+
+
 def endpoint_analysis(name):
     """sympy's endpoint expansion of the kernel reproduces the stated nu and constants, all d."""
     nu, constants = KERNELS[name]
@@ -186,11 +197,8 @@ for name, (nu, constants) in KERNELS.items():
           params={"name": name}, title=f"Endpoint singularities of {name}",
           source="sympy series of the kernel at u = 1 and u = -1")
     for d in DIMENSIONS:
-        D.add(f"{name}-exact-d{d}", f"closed-form $\\mu_k$ of {name} on $S^{{{d - 1}}}$ for "
-              f"$k \\le {SMALL_K}$ (exact zeros where parity forces them)", kind="lemma",
-              check=exact_small_k, params={"name": name, "d": d},
-              title=f"Exact eigenvalues of {name}, d={d}",
-              source="Bietti & Bach 2021; kernels-scaling.md 3.3")
+        declare_exact(name, d, f"closed-form $\\mu_k$ of {name} (exact zeros where parity forces "
+                      "them)", "Bietti & Bach 2021; kernels-scaling.md 3.3")
         for parity, const in constants.items():
             p = d + 2 * nu - 1
             D.asymptotic(
@@ -247,10 +255,8 @@ for name, (nu, constants) in KERNELS.items():
 
 
 for d in DIMENSIONS:
-    D.add(f"exponential-exact-d{d}", f"Bessel closed form of $\\mu_k(e^u)$ on $S^{{{d - 1}}}$ for "
-          f"$k \\le {SMALL_K}$", kind="lemma", check=exact_small_k,
-          params={"name": "exponential", "d": d}, title=f"Exact eigenvalues of exp(u), d={d}",
-          source="Funk-Hecke with the generating function of Gegenbauer polynomials (DLMF 10.25)")
+    declare_exact("exponential", d, "Bessel closed form of $\\mu_k(e^u)$",
+                  "Funk-Hecke with the generating function of Gegenbauer polynomials (DLMF 10.25)")
 
 
 @D.claim("exponential-no-power-law", kind="lemma",
@@ -281,11 +287,8 @@ def exponential_no_power_law():
 # ---------------------------------------------------------------------------
 for name in ("erf_nngp", "erf_ntk"):
     for d in DIMENSIONS:
-        D.add(f"{name}-exact-d{d}", f"power-series eigenvalues of {name} (s = 1) on $S^{{{d - 1}}}$ "
-              f"for $k \\le {SMALL_K}$; even $k$ vanish exactly", kind="lemma",
-              check=exact_small_k, params={"name": name, "d": d},
-              title=f"Exact eigenvalues of {name}, d={d}",
-              source="Williams 1997 (erf kernel); Azevedo & Menegatto 2014 (monomials on spheres)")
+        declare_exact(name, d, f"power-series eigenvalues of {name} (s = 1; even $k$ vanish exactly)",
+                      "Williams 1997 (erf kernel); Azevedo & Menegatto 2014 (monomials on spheres)")
 
 
 ERF_PAIRS = 6
@@ -408,12 +411,9 @@ def mercer_tail(name, d=3, K=4096):
 
 POLYNOMIAL = {"coeffs": [1, sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(1, 4), 0, 1]}
 for d in DIMENSIONS:
-    D.add(f"polynomial-exact-d{d}", f"$\\mu_k$ of the polynomial kernel "
-          f"$1 + u/2 + u^2/3 + u^3/4 + u^5$ on $S^{{{d - 1}}}$ for $k \\le {SMALL_K}$ "
-          "(exact zeros for k > 5)", kind="lemma", check=exact_small_k,
-          params={"name": "polynomial", "d": d, "kernel_params": POLYNOMIAL},
-          title=f"Exact eigenvalues of a polynomial kernel, d={d}",
-          source="Azevedo & Menegatto 2014; Funk-Hecke of monomials")
+    declare_exact("polynomial", d, "$\\mu_k$ of the polynomial kernel $1 + u/2 + u^2/3 + u^3/4 + "
+                  "u^5$ (exact zeros for k > 5)", "Azevedo & Menegatto 2014; Funk-Hecke of monomials",
+                  kernel_params=POLYNOMIAL)
 D.add("polynomial-mercer", "$\\sum_k N(d,k)\\mu_k = \\kappa(1) = 37/12$ for the polynomial kernel, "
       "$d = 2..10$ (a finite sum)", kind="lemma", check=mercer_smooth,
       params={"name": "polynomial", "kernel_params": POLYNOMIAL},
