@@ -97,6 +97,13 @@ class Evidence:
         return cls("error", message, outcome="error", runtime=runtime, details=dict(details))
 
     @classmethod
+    def judge(cls, ok: bool, summary: str, **fields) -> "Evidence":
+        """``verified``/``supported`` when ``ok``, else ``failed``/``refuted``; other fields as given."""
+        ok = bool(ok)
+        return cls("verified" if ok else "failed", summary,
+                   outcome="supported" if ok else "refuted", **fields)
+
+    @classmethod
     def from_bool(cls, value: bool, method: str, runtime: float = 0.0) -> "Evidence":
         """Evidence for a user check that returned a plain boolean."""
         if value:

@@ -61,7 +61,11 @@ def I2(C, activation: str = "erf"):
         return C[0, 1]
     if activation != "erf":
         return gauss_hermite_average(C, activation, "I2")
-    L = _lib(C)
+    return erf_i2(C, _lib(C))
+
+
+def erf_i2(C, L=math):
+    """The erf closed form of I2 without input checks (``L`` is ``math`` or ``mpmath``)."""
     return 2 / L.pi * L.asin(C[0, 1] / L.sqrt((1 + C[0, 0]) * (1 + C[1, 1])))
 
 
@@ -72,7 +76,11 @@ def J2(C, activation: str = "erf"):
         return 1 + 0 * C[0, 1]
     if activation != "erf":
         return gauss_hermite_average(C, activation, "J2")
-    L = _lib(C)
+    return erf_j2(C, _lib(C))
+
+
+def erf_j2(C, L=math):
+    """The erf closed form of J2 without input checks."""
     return 2 / L.pi / L.sqrt(1 + C[0, 0] + C[1, 1] + C[0, 0] * C[1, 1] - C[0, 1] ** 2)
 
 
@@ -83,7 +91,11 @@ def I3(C, activation: str = "erf"):
         return C[1, 2]
     if activation != "erf":
         return gauss_hermite_average(C, activation, "I3")
-    L = _lib(C)
+    return erf_i3(C, _lib(C))
+
+
+def erf_i3(C, L=math):
+    """The erf closed form of I3 without input checks."""
     lam3 = (1 + C[0, 0]) * (1 + C[2, 2]) - C[0, 2] ** 2
     return 2 / L.pi * (C[1, 2] * (1 + C[0, 0]) - C[0, 1] * C[0, 2]) / ((1 + C[0, 0]) * L.sqrt(lam3))
 
@@ -95,7 +107,11 @@ def I4(C, activation: str = "erf"):
         return C[2, 3]
     if activation != "erf":
         return gauss_hermite_average(C, activation, "I4")
-    L = _lib(C)
+    return erf_i4(C, _lib(C))
+
+
+def erf_i4(C, L=math):
+    """The erf closed form of I4 without input checks."""
     c = lambda i, j: C[i - 1, j - 1]  # noqa: E731  (1-based, as in the papers)
     lam4 = (1 + c(1, 1)) * (1 + c(2, 2)) - c(1, 2) ** 2
     lam0 = (lam4 * c(3, 4) - c(2, 3) * c(2, 4) * (1 + c(1, 1)) - c(1, 3) * c(1, 4) * (1 + c(2, 2))
@@ -168,3 +184,68 @@ def gauss_hermite_average(C, activation, which: str, points: int = 48):
     for a, f in enumerate(factors):
         val = val * {"g": g, "dg": dg, "id": lambda v: v}[f](U[:, a])
     return float(val.sum())
+
+
+# --- an independent high-precision route for erf: Gaussian algebra + 1-D mpmath quadrature ---
+
+def _erf_smoothed(mu, c):
+    """``E_z[g(mu + c z)] = erf(mu / sqrt(2 (1 + c^2)))`` for ``g = erf(./sqrt 2)``, ``z ~ N(0, 1)``."""
+    return mp.erf(mu / mp.sqrt(2 * (1 + c * c)))
+
+
+def _slope_smoothed(mu, c):
+    """``E_z[g'(mu + c z)] = sqrt(2/pi) exp(-mu^2 / (2 (1 + c^2))) / sqrt(1 + c^2)``."""
+    return mp.sqrt(2 / mp.pi) * mp.exp(-mu * mu / (2 * (1 + c * c))) / mp.sqrt(1 + c * c)
+
+
+def _chol2(c11, c12, c22):
+    a = mp.sqrt(c11)
+    b = c12 / a if a else mp.mpf(0)
+    return a, b, mp.sqrt(max(c22 - b * b, mp.mpf(0)))
+
+
+def _line(f):
+    """``E[f(z)]`` for ``z ~ N(0, 1)`` by tanh-sinh quadrature on the real line."""
+    return mp.quad(lambda z: f(z) * mp.exp(-z * z / 2), [-mp.inf, 0, mp.inf]) / mp.sqrt(2 * mp.pi)
+
+
+def erf_average_quadrature(C, which: str, dps: int = 30):
+    """I2, J2, I3 or I4 for ``g = erf(x/sqrt 2)`` without the closed forms, at ``dps`` digits.
+
+    Route: the ``g'`` factors are Gaussians, so ``E_C[g'(u_1) g'(u_2) F] =
+    (2/pi) det(I + C D)^(-1/2) E_{C~}[F]`` with ``D`` the projector on ``(u_1, u_2)`` and
+    ``C~ = C (I + D C)^(-1)``; I3 is linear in ``u_2`` (regress it on ``u_1, u_3``); the last
+    Gaussian variable is integrated in closed form (``E_z[g(mu + c z)] = erf(mu/sqrt(2(1+c^2)))``)
+    and the remaining one-dimensional integral is done by mpmath's tanh-sinh quadrature.
+    """
+    if which not in _FACTORS:
+        raise MalformedStatement(f"unknown average {which!r}; choose I2, J2, I3 or I4")
+    n = len(_FACTORS[which])
+    _check(C, n)
+    g = lambda x: mp.erf(x / mp.sqrt(2))  # noqa: E731
+    dg = lambda x: mp.sqrt(2 / mp.pi) * mp.exp(-x * x / 2)  # noqa: E731
+    with mp.workdps(dps + 10):
+        M = mp.matrix([[mp.mpf(C[i][j]) if isinstance(C, list) else mp.mpf(str(C[i, j]))
+                        for j in range(n)] for i in range(n)])
+        if which == "I2":
+            a, b, c = _chol2(M[0, 0], M[0, 1], M[1, 1])
+            val = _line(lambda z: g(a * z) * _erf_smoothed(b * z, c))
+        elif which == "J2":
+            a, b, c = _chol2(M[0, 0], M[0, 1], M[1, 1])
+            val = _line(lambda z: dg(a * z) * _slope_smoothed(b * z, c))
+        elif which == "I3":
+            S = mp.matrix([[M[0, 0], M[0, 2]], [M[0, 2], M[2, 2]]])
+            beta = mp.lu_solve(S, mp.matrix([M[0, 1], M[1, 2]]))
+            a, b, c = _chol2(M[0, 0], M[0, 2], M[2, 2])
+            first = _line(lambda z: a * z * dg(a * z) * _erf_smoothed(b * z, c))
+            second = _line(lambda z: dg(a * z) * (b * z * _erf_smoothed(b * z, c)
+                                                   + c * c * _slope_smoothed(b * z, c)))
+            val = beta[0] * first + beta[1] * second
+        else:
+            D = mp.diag([1, 1, 0, 0])
+            IDC = mp.eye(4) + D * M
+            Ct = M * mp.inverse(IDC)
+            pref = 2 / mp.pi / mp.sqrt(mp.det(IDC))
+            a, b, c = _chol2(Ct[2, 2], Ct[2, 3], Ct[3, 3])
+            val = pref * _line(lambda z: g(a * z) * _erf_smoothed(b * z, c))
+        return +val

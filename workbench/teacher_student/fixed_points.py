@@ -1,0 +1,311 @@
+"""Fixed points of the Saad-Solla ODEs at high precision: the symmetric plateau and the
+specialised solution, their stability, the escape rate and the plateau length.
+
+Setting (Saad & Solla 1995): ``g = erf(x/sqrt 2)``, ``K = M``, ``T = I``, ``v = v* = 1``,
+``sigma = 0``, isotropic inputs, learning rate ``eta/sqrt N`` on ``w`` (``eta/N`` on the
+``J = w/sqrt N`` of Saad-Solla), time ``alpha = steps/N``.  The right-hand side is exactly
+``eta F1 + eta^2 F2`` (:func:`rhs_parts`), evaluated here with mpmath at the working
+precision.
+
+* Symmetric plateau: ``Q_ii = q``, ``Q_ik = c``, ``R_in = r`` for all ``i != k`` and ``n``;
+  :func:`symmetric_fixed_point` solves the three reduced equations with ``mp.findroot``.
+  As ``eta -> 0``: ``q = c = 1/(2K - 1)``, ``r = 1/sqrt(K(2K - 1))`` and
+  ``eps* = K/6 - (K^2/pi) arcsin(1/(2K))`` (:func:`plateau_height`).
+* Stability: eigenvalues of the Jacobian of the full right-hand side in the independent
+  coordinates (upper triangle of ``Q``, all of ``R``), by central differences at the
+  working precision (:func:`jacobian`).  The escape rate is the largest eigenvalue at the
+  plateau; the plateau length from an asymmetry ``delta0`` along the unstable direction is
+  ``alpha_P = ln(1/delta0)/lambda_esc + const``.
+* Specialised solution ``Q = R = I``: exact for every ``eta``; its slowest eigenvalue sets
+  the final exponential phase ``eps_g ~ exp(2 lambda_slow alpha)``; ``eta_max`` is where its
+  largest eigenvalue crosses zero (:func:`max_learning_rate`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath as mp
+import sympy as sp
+
+from ..errors import MalformedStatement
+from .averages import erf_i2, erf_i3, erf_i4
+from .model import check_count, check_positive
+
+__all__ = ["rhs_parts", "symmetric_fixed_point", "plateau_height", "plateau_height_expr",
+           "jacobian", "stability", "escape_rate", "specialised_rates", "max_learning_rate",
+           "FixedPoint", "plateau_state", "eg_mp", "escape_direction", "error_gradient",
+           "final_phase_modes"]
+
+
+class _Sub:
+    """The sub-covariance of ``C`` in the order of ``idx`` (indexable like a matrix)."""
+
+    __slots__ = ("C", "idx")
+
+    def __init__(self, C, idx):
+        self.C, self.idx = C, idx
+
+    def __getitem__(self, ij):
+        return self.C[self.idx[ij[0]], self.idx[ij[1]]]
+
+
+def _field_covariance(Q, R, T):
+    K, M = len(Q), len(T)
+    C = mp.matrix(K + M, K + M)
+    for i in range(K):
+        for k in range(K):
+            C[i, k] = Q[i][k]
+        for m in range(M):
+            C[i, K + m] = C[K + m, i] = R[i][m]
+    for m in range(M):
+        for m2 in range(M):
+            C[K + m, K + m2] = T[m][m2]
+    return C
+
+
+def rhs_parts(Q, R, T):
+    """``(F1_Q, F1_R, F2_Q)`` with ``dQ/dalpha = eta F1_Q + eta^2 F2_Q`` and ``dR/dalpha = eta F1_R``.
+
+    ``v = v* = 1``, ``sigma = 0``, erf; nested lists of mpmath numbers.
+    """
+    K, M = len(Q), len(T)
+    C = _field_covariance(Q, R, T)
+    n = K + M
+    c = [-1] * K + [1] * M
+    G = [[mp.fsum(c[a] * erf_i3(_Sub(C, (i, b, a)), mp) for a in range(n)) for b in range(n)]
+         for i in range(K)]
+    F1Q = [[G[i][k] + G[k][i] for k in range(K)] for i in range(K)]
+    F1R = [[G[i][K + m] for m in range(M)] for i in range(K)]
+    F2Q = [[None] * K for _ in range(K)]
+    for i in range(K):
+        for k in range(i, K):
+            s = mp.fsum(c[a] * c[b] * erf_i4(_Sub(C, (i, k, a, b)), mp)
+                        for a in range(n) for b in range(n))
+            F2Q[i][k] = F2Q[k][i] = s
+    return F1Q, F1R, F2Q
+
+
+def eg_mp(Q, R, T):
+    """``eps_g`` for erf, ``v = v* = 1`` (notes 1.3), at the working precision."""
+    K, M = len(Q), len(T)
+    C = _field_covariance(Q, R, T)
+    c = [-1] * K + [1] * M
+    return mp.fsum(c[a] * c[b] * erf_i2(_Sub(C, (a, b)), mp)
+                   for a in range(K + M) for b in range(K + M)) / 2
+
+
+def plateau_state(K, q, c, r):
+    """``(Q, R, T)`` of the symmetric ansatz (nested lists)."""
+    Q = [[q if i == k else c for k in range(K)] for i in range(K)]
+    R = [[r] * K for _ in range(K)]
+    T = [[mp.mpf(1) if i == k else mp.mpf(0) for k in range(K)] for i in range(K)]
+    return Q, R, T
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    """A symmetric fixed point ``(q, c, r)`` and its generalisation error (mpmath numbers)."""
+
+    K: int
+    eta: object
+    q: object
+    c: object
+    r: object
+    eg: object
+    residual: object
+
+    def state(self):
+        return plateau_state(self.K, self.q, self.c, self.r)
+
+
+def _check_K_eta(K, eta):
+    K = check_count("K", K)
+    eta = check_positive("eta", eta, allow_zero=True)
+    return K, mp.mpf(eta) if not isinstance(eta, mp.mpf) else eta
+
+
+def symmetric_fixed_point(K: int, eta=0, dps: int = 30) -> FixedPoint:
+    """The symmetric plateau of the K = M Saad-Solla ODEs at learning rate ``eta`` (0: the limit).
+
+    Solved with ``mp.findroot`` at ``dps`` digits from the ``eta -> 0`` closed form.
+    """
+    K = check_count("K", K, minimum=2)
+    eta = check_positive("eta", eta, allow_zero=True)
+    with mp.workdps(dps + 10):
+        e = mp.mpf(eta)
+
+        def residual(q, c, r):
+            Q, R, T = plateau_state(K, q, c, r)
+            F1Q, F1R, F2Q = rhs_parts(Q, R, T)
+            return [F1Q[0][0] + e * F2Q[0][0], F1Q[0][1] + e * F2Q[0][1], F1R[0][0]]
+
+        q0 = mp.mpf(1) / (2 * K - 1)
+        guess = [q0 * (1 + e / 10), q0, 1 / mp.sqrt(K * (2 * K - 1))]
+        if eta == 0:
+            # q = c makes the reduced system degenerate (students coincide): solve for c, r at q = c
+            sol = mp.findroot(lambda c, r: residual(c, c, r)[1:], guess[1:])
+            q, c, r = sol[0], sol[0], sol[1]
+        else:
+            try:
+                q, c, r = mp.findroot(residual, guess)
+            except (ValueError, ZeroDivisionError) as exc:
+                raise MalformedStatement(f"no symmetric fixed point found for K={K}, eta={eta}: "
+                                         f"{exc}") from None
+        Q, R, T = plateau_state(K, q, c, r)
+        F1Q, F1R, F2Q = rhs_parts(Q, R, T)
+        res = max(abs(F1Q[i][k] + e * F2Q[i][k]) for i in range(K) for k in range(K))
+        res = max(res, max(abs(x) for row in F1R for x in row))
+        eg = eg_mp(Q, R, T)
+        return FixedPoint(K, e, +q, +c, +r, +eg, +res)
+
+
+def plateau_height_expr(K=None):
+    """``eps* = K/6 - (K^2/pi) arcsin(1/(2K))`` as a sympy expression (``K`` symbol if None)."""
+    k = sp.Symbol("K", positive=True, integer=True) if K is None else sp.Integer(K)
+    return k / 6 - k ** 2 / sp.pi * sp.asin(1 / (2 * k))
+
+
+def plateau_height(K: int):
+    """``eps*`` of the symmetric plateau as ``eta -> 0`` (Saad & Solla 1995), mpmath."""
+    K = check_count("K", K)
+    return mp.mpf(K) / 6 - mp.mpf(K) ** 2 / mp.pi * mp.asin(mp.mpf(1) / (2 * K))
+
+
+def _coords(K, M):
+    return [("Q", i, k) for i in range(K) for k in range(i, K)] + \
+           [("R", i, m) for i in range(K) for m in range(M)]
+
+
+def _flow(Q, R, T, eta):
+    F1Q, F1R, F2Q = rhs_parts(Q, R, T)
+    K, M = len(Q), len(T)
+    out = []
+    for kind, i, k in _coords(K, M):
+        out.append(eta * F1Q[i][k] + eta ** 2 * F2Q[i][k] if kind == "Q" else eta * F1R[i][k])
+    return out
+
+
+def jacobian(Q, R, T, eta):
+    """Jacobian of the full right-hand side in (upper Q, R), central differences at working precision."""
+    K, M = len(Q), len(T)
+    coords = _coords(K, M)
+    h = mp.mpf(10) ** (-(mp.mp.dps // 2))
+    J = mp.matrix(len(coords), len(coords))
+    for col, (kind, i, k) in enumerate(coords):
+        cols = []
+        for sign in (1, -1):
+            Qp = [list(row) for row in Q]
+            Rp = [list(row) for row in R]
+            if kind == "Q":
+                Qp[i][k] += sign * h
+                if i != k:
+                    Qp[k][i] += sign * h
+            else:
+                Rp[i][k] += sign * h
+            cols.append(_flow(Qp, Rp, T, eta))
+        for row in range(len(coords)):
+            J[row, col] = (cols[0][row] - cols[1][row]) / (2 * h)
+    return J
+
+
+def stability(Q, R, T, eta):
+    """Real parts of the Jacobian's eigenvalues, sorted decreasing."""
+    ev = mp.eig(jacobian(Q, R, T, eta), left=False, right=False)
+    return sorted((mp.re(x) for x in ev), reverse=True)
+
+
+def escape_rate(K: int, eta, dps: int = 30):
+    """Largest eigenvalue of the Jacobian at the symmetric plateau (the plateau's escape rate)."""
+    K = check_count("K", K, minimum=2)
+    eta = check_positive("eta", eta)
+    with mp.workdps(dps + 10):
+        fp = symmetric_fixed_point(K, eta, dps=dps + 10)
+        return +stability(*fp.state(), mp.mpf(eta))[0]
+
+
+def specialised_rates(K: int, eta, dps: int = 20):
+    """Jacobian eigenvalues (real parts, decreasing) at the specialised solution ``Q = R = T = I``."""
+    K = check_count("K", K)
+    eta = check_positive("eta", eta)
+    with mp.workdps(dps + 10):
+        eye = [[mp.mpf(1) if i == k else mp.mpf(0) for k in range(K)] for i in range(K)]
+        return [+x for x in stability(eye, [row[:] for row in eye], eye, mp.mpf(eta))]
+
+
+def max_learning_rate(K: int, dps: int = 15, bracket=(0.05, 10.0)):
+    """``eta_max``: the largest ``eta`` at which ``Q = R = I`` is linearly stable."""
+    K = check_count("K", K)
+    with mp.workdps(dps + 10):
+        f = lambda e: specialised_rates(K, e, dps)[0]  # noqa: E731
+        lo, hi = mp.mpf(bracket[0]), mp.mpf(bracket[1])
+        if f(lo) >= 0 or f(hi) <= 0:
+            raise MalformedStatement(f"eta_max for K={K} is not inside the bracket {bracket}")
+        return +mp.findroot(f, (lo, hi), solver="anderson")
+
+
+def escape_direction(K: int, eta, dps: int = 30):
+    """``(lambda_esc, dQ, dR)``: the escape rate and unit unstable eigenvector at the plateau.
+
+    ``dQ`` (K x K, symmetric) and ``dR`` (K x M) as float arrays, signed so that students move
+    apart (``dQ_11 + dQ_22 - 2 dQ_12 >= 0``), which keeps the overlaps realisable.
+    """
+    import numpy as np
+    K = check_count("K", K, minimum=2)
+    eta = check_positive("eta", eta)
+    with mp.workdps(dps + 10):
+        fp = symmetric_fixed_point(K, eta, dps=dps + 10)
+        J = jacobian(*fp.state(), mp.mpf(eta))
+        ev, V = mp.eig(J)
+        j = max(range(len(ev)), key=lambda i: mp.re(ev[i]))
+        vec = [float(mp.re(V[r, j])) for r in range(J.rows)]
+    dQ, dR = np.zeros((K, K)), np.zeros((K, K))
+    for x, (kind, i, k) in zip(vec, _coords(K, K)):
+        if kind == "Q":
+            dQ[i, k] = dQ[k, i] = x
+        else:
+            dR[i, k] = x
+    if dQ[0, 0] + dQ[1, 1] - 2 * dQ[0, 1] < 0:
+        dQ, dR = -dQ, -dR
+    norm = float(np.sqrt((dQ ** 2).sum() + (dR ** 2).sum()))
+    return float(mp.re(ev[j])), dQ / norm, dR / norm
+
+
+def error_gradient(Q, R, T):
+    """Gradient of ``eps_g`` in the coordinates (upper Q, R), central differences at working precision."""
+    K, M = len(Q), len(T)
+    h = mp.mpf(10) ** (-(mp.mp.dps // 2))
+    grad = []
+    for kind, i, k in _coords(K, M):
+        vals = []
+        for sign in (1, -1):
+            Qp, Rp = [list(r) for r in Q], [list(r) for r in R]
+            if kind == "Q":
+                Qp[i][k] += sign * h
+                if i != k:
+                    Qp[k][i] += sign * h
+            else:
+                Rp[i][k] += sign * h
+            vals.append(eg_mp(Qp, Rp, T))
+        grad.append((vals[0] - vals[1]) / (2 * h))
+    return grad
+
+
+def final_phase_modes(K: int, eta, dps: int = 20):
+    """Modes of the linearisation at ``Q = R = T = I``: ``[(rate, visibility)]``, slowest first.
+
+    ``rate`` is the eigenvalue's real part; ``visibility = |grad eps_g . v|`` says whether the
+    mode moves ``eps_g`` at first order (at ``Q = R = T`` the error is *linear* in overlap
+    deviations along the realisable cone).  Modes with zero visibility enter ``eps_g`` only
+    quadratically, at twice their rate.
+    """
+    K = check_count("K", K)
+    eta = check_positive("eta", eta)
+    with mp.workdps(dps + 10):
+        eye = [[mp.mpf(1) if i == k else mp.mpf(0) for k in range(K)] for i in range(K)]
+        J = jacobian(eye, [r[:] for r in eye], eye, mp.mpf(eta))
+        ev, V = mp.eig(J)
+        g = error_gradient(eye, [r[:] for r in eye], eye)
+        modes = [(float(mp.re(ev[j])), float(abs(mp.fsum(g[r] * V[r, j] for r in range(J.rows)))))
+                 for j in range(len(ev))]
+    return sorted(modes, key=lambda m: -m[0])

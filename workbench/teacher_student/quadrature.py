@@ -1,0 +1,171 @@
+"""Compiled Gauss-Hermite averages for activations without closed forms (ReLU, tanh).
+
+``E[f_1(u_1) ... f_m(u_m)]`` for ``u ~ N(0, S)``, ``m <= 4``: with ``S = V diag(w) V^T`` and
+``u = V diag(sqrt w) z``, a tensor Gauss-Hermite rule in ``z`` (probabilists' weight
+``exp(-z^2/2)/sqrt(2 pi)``).  Nodes per dimension: 40 (m = 2), 20 (m = 3), 12 (m = 4).
+Smooth activations (tanh) converge geometrically; the ReLU kink makes the error algebraic
+(about 1e-4 relative on the 2-D averages, 1e-3 on I4), which is stated wherever it is used.
+
+Factor kinds: 0 = g, 1 = g', 2 = the field itself.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+__all__ = ["gh_i2", "gh_j2", "gh_i3", "gh_i4", "activation_value", "activation_slope"]
+
+
+def _rule(n):
+    x, w = np.polynomial.hermite_e.hermegauss(n)
+    return x, w / math.sqrt(2 * math.pi)
+
+
+_X2, _W2 = _rule(40)
+_X3, _W3 = _rule(20)
+_X4, _W4 = _rule(12)
+
+
+@nb.njit(cache=True)
+def activation_value(act, x):
+    """g(x): 0 linear, 1 erf(x/sqrt 2), 2 ReLU, 3 tanh."""
+    if act == 0:
+        return x
+    if act == 1:
+        return math.erf(x / math.sqrt(2.0))
+    if act == 2:
+        return x if x > 0.0 else 0.0
+    return math.tanh(x)
+
+
+@nb.njit(cache=True)
+def activation_slope(act, x):
+    """g'(x) (ReLU: the step, 1 for x > 0)."""
+    if act == 0:
+        return 1.0
+    if act == 1:
+        return math.sqrt(2.0 / math.pi) * math.exp(-0.5 * x * x)
+    if act == 2:
+        return 1.0 if x > 0.0 else 0.0
+    t = math.tanh(x)
+    return 1.0 - t * t
+
+
+@nb.njit(cache=True)
+def _factor(act, kind, x):
+    if kind == 0:
+        return activation_value(act, x)
+    if kind == 1:
+        return activation_slope(act, x)
+    return x
+
+
+@nb.njit(cache=True)
+def _root(S):
+    w, V = np.linalg.eigh(S)
+    m = S.shape[0]
+    A = np.empty((m, m))
+    for j in range(m):
+        r = math.sqrt(max(w[j], 0.0))
+        for i in range(m):
+            A[i, j] = V[i, j] * r
+    return A
+
+
+@nb.njit(cache=True)
+def _expect(act, S, kinds):
+    m = S.shape[0]
+    A = _root(S)
+    if m == 2:
+        X, W = _X2, _W2
+    elif m == 3:
+        X, W = _X3, _W3
+    else:
+        X, W = _X4, _W4
+    n = X.size
+    total = 0.0
+    idx = np.zeros(m, dtype=np.int64)
+    z = np.empty(m)
+    for _ in range(n ** m):
+        wt = 1.0
+        for j in range(m):
+            z[j] = X[idx[j]]
+            wt *= W[idx[j]]
+        prod = wt
+        for i in range(m):
+            u = 0.0
+            for j in range(m):
+                u += A[i, j] * z[j]
+            prod *= _factor(act, kinds[i], u)
+        total += prod
+        j = 0
+        while j < m:
+            idx[j] += 1
+            if idx[j] < n:
+                break
+            idx[j] = 0
+            j += 1
+    return total
+
+
+@nb.njit(cache=True)
+def gh_i2(act, caa, cab, cbb):
+    S = np.array([[caa, cab], [cab, cbb]])
+    return _expect(act, S, np.array([0, 0]))
+
+
+@nb.njit(cache=True)
+def gh_j2(act, caa, cab, cbb):
+    S = np.array([[caa, cab], [cab, cbb]])
+    return _expect(act, S, np.array([1, 1]))
+
+
+@nb.njit(cache=True)
+def gh_i3(act, caa, cac, ccc, p_a, p_c):
+    """``<g'(u_a) z g(u_c)>`` with ``cov(z, u_a) = p_a``, ``cov(z, u_c) = p_c``.
+
+    Linear in ``z``: ``z`` is replaced by its regression on ``(u_a, u_c)``,
+    ``beta = S^+ (p_a, p_c)`` (pseudo-inverse, so ``u_a = u_c`` is allowed).
+    """
+    S = np.array([[caa, cac], [cac, ccc]])
+    w, V = np.linalg.eigh(S)
+    top = max(abs(w[0]), abs(w[1]))
+    beta_a, beta_c = 0.0, 0.0
+    for j in range(2):
+        if w[j] > 1e-12 * top:
+            proj = (V[0, j] * p_a + V[1, j] * p_c) / w[j]
+            beta_a += V[0, j] * proj
+            beta_c += V[1, j] * proj
+    out = 0.0
+    if beta_a != 0.0:
+        out += beta_a * _expect_weighted(act, S, 0)
+    if beta_c != 0.0:
+        out += beta_c * _expect_weighted(act, S, 1)
+    return out
+
+
+@nb.njit(cache=True)
+def _expect_weighted(act, S, which):
+    """``<g'(u_1) g(u_2) u_which>`` (which = 0 or 1) for the 2x2 covariance S."""
+    A = _root(S)
+    total = 0.0
+    for p in range(_X2.size):
+        for q in range(_X2.size):
+            u1 = A[0, 0] * _X2[p] + A[0, 1] * _X2[q]
+            u2 = A[1, 0] * _X2[p] + A[1, 1] * _X2[q]
+            f = activation_slope(act, u1) * activation_value(act, u2)
+            total += _W2[p] * _W2[q] * f * (u1 if which == 0 else u2)
+    return total
+
+
+@nb.njit(cache=True)
+def gh_i4(act, C, a, b, c, d):
+    idx = np.array([a, b, c, d])
+    S = np.empty((4, 4))
+    for i in range(4):
+        for j in range(4):
+            S[i, j] = C[idx[i], idx[j]]
+    return _expect(act, S, np.array([1, 1, 0, 0]))
