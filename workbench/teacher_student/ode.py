@@ -55,12 +55,12 @@ class Trajectory:
         return self.alphas.size
 
 
-def _groups(name, A, L, shape, spd=False):
+def _groups(name, A, L, shape, spd=False, semi=False):
     """A total (split equally over the L groups) or a per-group stack."""
     A = np.array(A, dtype=float)
     if A.shape == shape:
         if spd:
-            check_spd(name, A)
+            check_spd(name, A, semi=semi)
         return np.repeat(A[None] / L, L, axis=0)
     if A.shape == (L,) + shape:
         if spd:
@@ -105,10 +105,11 @@ def ode_state(*, activation="erf", eta, T=None, Q0, R0, v0=None, vstar=None, eta
         raise MalformedStatement(f"R0 must be K x M = {K} x M (M >= 1), got shape {R0.shape}")
     M = R0.shape[-1]
     T = np.eye(M) if T is None else T
-    Qg = _groups("Q0", Q0, L, (K, K), spd=True)
+    # Q0 may be singular (coinciding or zero students are realisable); T must be definite
+    Qg = _groups("Q0", Q0, L, (K, K), spd=True, semi=True)
     Rg = _groups("R0", R0, L, (K, M))
     Tg = _groups("T", T, L, (M, M), spd=True)
-    check_spd("Q0", Qg.sum(0))
+    check_spd("Q0", Qg.sum(0), semi=True)
     check_spd("T", Tg.sum(0))
     for l in range(L):
         check_joint(Qg[l], Rg[l], Tg[l])
@@ -136,6 +137,8 @@ def integrate(activation="erf", *, eta, Q0, R0, alphas, T=None, v0=None, vstar=N
         ``eta_v = 0`` keeps the second layer fixed at ``v0`` (default all ones).
     Q0, R0, T : initial overlaps ``W W^T/N``, ``W B^T/N`` and the teacher's ``B B^T/N``
         (default ``I``): totals, split equally over eigen-groups, or per-group stacks.
+        ``Q0`` must be positive semi-definite, ``T`` positive definite, and the joint
+        covariance ``[[Q0, R0], [R0^T, T]]`` positive semi-definite.
     vstar : teacher's second layer (default ones); ``sigma`` label-noise std;
     weight_decay : ``kappa`` per unit ``alpha`` (``w <- (1 - kappa/N) w`` per step).
     spectrum : eigenvalues ``lambda_l`` of the input covariance, one per group of equal size.
