@@ -13,7 +13,7 @@ Conventions are in :mod:`workbench.teacher_student.model`.  Modules:
 """
 
 from .averages import I2, I3, I4, J2, erf_average_quadrature, gauss_hermite_average
-from .fixed_points import (escape_rate, max_learning_rate, plateau_height, specialised_rates,
+from .fixed_points import (convergence_rate, escape_rate, max_learning_rate, plateau_height, specialised_rates,
                            symmetric_fixed_point)
 from .linear import linear_error, linear_noise_floor, linear_stability_limit
 from .model import ACTIVATION_CODES, power_law_spectrum
@@ -21,7 +21,7 @@ from .ode import Trajectory, crossing_time, generalisation_error, integrate
 from .simulate import simulate, simulate_seeds
 
 __all__ = ["I2", "I3", "I4", "J2", "erf_average_quadrature", "gauss_hermite_average",
-           "escape_rate", "max_learning_rate", "plateau_height", "specialised_rates",
+           "convergence_rate", "escape_rate", "max_learning_rate", "plateau_height", "specialised_rates",
            "symmetric_fixed_point", "linear_error", "linear_noise_floor",
            "linear_stability_limit", "ACTIVATION_CODES", "power_law_spectrum", "Trajectory",
            "crossing_time", "generalisation_error", "integrate", "simulate", "simulate_seeds"]

@@ -19,8 +19,10 @@ its middle argument this is ``I3`` with ``C_12 -> lambda_l P^l_ab``, ``C_23 -> l
 For ``L = 1``, ``lambda = 1`` the system is exactly Saad-Solla/Goldt (section 1.1 of the notes).
 
 Activation codes (:data:`~workbench.teacher_student.model.ACTIVATION_CODES`): 0 linear and 1
-``erf(x/sqrt 2)`` use the closed forms of :mod:`~workbench.teacher_student.averages`; 2 ReLU
-and 3 tanh use compiled Gauss-Hermite quadrature (:mod:`~workbench.teacher_student.quadrature`).
+``erf(x/sqrt 2)`` use the closed forms of :mod:`~workbench.teacher_student.averages`; 2 ReLU has
+closed forms for I2 (arc-cosine kernel) and J2 (orthant probability) -- enough for ``eps_g``
+of simulated networks -- and 3 tanh uses compiled Gauss-Hermite quadrature
+(:mod:`~workbench.teacher_student.quadrature`) for everything.
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ def i2(act, C, a, b):
         return C[a, b]
     if act == 1:
         return _TWO_PI * _asin(C[a, b] / math.sqrt((1 + C[a, a]) * (1 + C[b, b])))
+    if act == 2:   # ReLU: the arc-cosine kernel of degree 1 (Cho & Saul 2009)
+        s = math.sqrt(C[a, a] * C[b, b])
+        if s == 0.0:
+            return 0.0
+        theta = math.acos(min(1.0, max(-1.0, C[a, b] / s)))
+        return s / (2 * math.pi) * (math.sin(theta) + (math.pi - theta) * math.cos(theta))
     return gh_i2(act, C[a, a], C[a, b], C[b, b])
 
 
@@ -59,6 +67,11 @@ def j2(act, C, a, b):
         return 1.0
     if act == 1:
         return _TWO_PI / math.sqrt(1 + C[a, a] + C[b, b] + C[a, a] * C[b, b] - C[a, b] ** 2)
+    if act == 2:   # ReLU: the orthant probability P(u_a > 0, u_b > 0)
+        s = math.sqrt(C[a, a] * C[b, b])
+        if s == 0.0:
+            return 0.0
+        return 0.25 + _asin(C[a, b] / s) / (2 * math.pi)
     return gh_j2(act, C[a, a], C[a, b], C[b, b])
 
 

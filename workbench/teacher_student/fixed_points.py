@@ -35,7 +35,7 @@ from .model import check_count, check_positive
 __all__ = ["rhs_parts", "symmetric_fixed_point", "plateau_height", "plateau_height_expr",
            "jacobian", "stability", "escape_rate", "specialised_rates", "max_learning_rate",
            "FixedPoint", "plateau_state", "eg_mp", "escape_direction", "error_gradient",
-           "final_phase_modes"]
+           "final_phase_modes", "convergence_rate"]
 
 
 class _Sub:
@@ -309,3 +309,20 @@ def final_phase_modes(K: int, eta, dps: int = 20):
         modes = [(float(mp.re(ev[j])), float(abs(mp.fsum(g[r] * V[r, j] for r in range(J.rows)))))
                  for j in range(len(ev))]
     return sorted(modes, key=lambda m: -m[0])
+
+
+def convergence_rate(K: int, eta, dps: int = 15):
+    """The rate of the final exponential phase, ``2 |lambda_slow|``, for erf with ``K = M``.
+
+    Raises a clear error when ``eta`` is at or above the stability limit ``eta_max`` of the
+    specialised solution (then SGD does not converge to the teacher and there is no rate).
+    """
+    K = check_count("K", K)
+    eta = check_positive("eta", eta)
+    rates = specialised_rates(K, eta, dps)
+    if rates[0] >= 0:
+        limit = max_learning_rate(K, dps=dps, bracket=(0.01, eta))
+        raise MalformedStatement(f"eta = {eta} is above the stability limit eta_max = {float(limit):.6g} "
+                                 f"for K = M = {K}: the specialised solution Q = R = I is unstable, "
+                                 f"so SGD does not converge")
+    return 2 * abs(min((r for r in rates if r < 0), key=abs))

@@ -159,7 +159,8 @@ def simulate(activation="erf", *, N, eta, alphas, seed, Q0=None, R0=None, T=None
     elif Q0 is None or R0 is None:
         raise MalformedStatement("give both Q0 and R0, or neither")
     setup, y0 = ode_state(activation=activation, eta=eta, T=T, Q0=Q0, R0=R0, v0=v0, vstar=vstar,
-                          eta_v=eta_v, sigma=sigma, weight_decay=weight_decay, spectrum=spectrum)
+                          eta_v=eta_v, sigma=sigma, weight_decay=weight_decay, spectrum=spectrum,
+                          for_ode=False)
     s = setup
     need = memory_estimate(N, s.K, s.M)
     if need > max_bytes:

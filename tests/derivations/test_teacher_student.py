@@ -1,0 +1,32 @@
+"""The teacher-student derivations (saad_solla, worschech_rosenow, arnaboldi): structure and verification."""
+
+import os
+
+import pytest
+
+from workbench import build_graph, premises, verify
+from workbench.loading import load
+
+TOPICS = ["saad_solla", "worschech_rosenow", "arnaboldi"]
+# the heaviest checks (about 60 s of the 140 s) are left to the full run
+HEAVY = ["saad_solla/ode-vs-sgd-N8000", "saad_solla/ode-sgd-gap-rate", "saad_solla/max-learning-rate"]
+
+
+def test_claims_rest_on_the_gaussian_averages():
+    G = build_graph(load(builtin=True))
+    for cid in ("saad_solla/plateau-length-K2-eta0.5", "worschech_rosenow/spectral-ode-vs-sgd",
+                "arnaboldi/sgd-collapse"):
+        assert "saad_solla/I3-erf" in premises(G, cid), cid
+
+
+@pytest.mark.slow
+def test_teacher_student_claims_verify():
+    claims = load(builtin=True)
+    ids = [c.id for c in claims if c.topic in TOPICS]
+    if os.environ.get("WORKBENCH_SHORT") == "1":
+        ids = [i for i in ids if i not in HEAVY]
+    report = verify(claims, ids, jobs=2)
+    bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
+    assert not bad
+    assert report["saad_solla/plateau-K2"].evidence.digits >= 30
+    assert report["saad_solla/I4-erf-30-digits"].evidence.digits >= 30

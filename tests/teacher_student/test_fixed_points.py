@@ -1,0 +1,49 @@
+"""Fixed points, stability and the plateau (Saad & Solla 1995; our notes 1.4)."""
+
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from workbench.teacher_student import (crossing_time, escape_rate, plateau_height,
+                                       specialised_rates, symmetric_fixed_point)
+from workbench.teacher_student.fixed_points import escape_direction, plateau_height_expr
+from workbench.teacher_student.spectral import spectral_escape_rate, spectral_plateau
+from workbench.teacher_student import power_law_spectrum
+
+
+@pytest.mark.parametrize("K", [2, 3])
+def test_plateau_formula_at_30_digits(K):
+    fp = symmetric_fixed_point(K, 0, dps=30)
+    with mp.workdps(30):
+        assert abs(fp.eg - plateau_height(K)) < mp.mpf(10) ** -29
+        assert abs(fp.r - 1 / mp.sqrt(K * (2 * K - 1))) < mp.mpf(10) ** -29
+    assert float(plateau_height_expr(K)) == pytest.approx(float(plateau_height(K)), rel=1e-15)
+
+
+def test_plateau_heights_of_the_notes():
+    for K, want in {2: 0.0116108, 3: 0.0202966, 4: 0.0283773, 5: 0.0362263, 10: 0.0744533}.items():
+        assert float(plateau_height(K)) == pytest.approx(want, abs=6e-8)
+
+
+def test_escape_rates_and_final_rate_match_the_notes():
+    assert float(escape_rate(2, 0.5, dps=15)) == pytest.approx(3.434e-2, rel=1e-3)
+    assert float(specialised_rates(2, 0.5)[0]) / 0.5 == pytest.approx(-0.044185, abs=1e-6)
+
+
+def test_plateau_length_grows_like_log_of_inverse_asymmetry():
+    lam, dQ, dR = escape_direction(2, 0.5, dps=15)
+    fp = symmetric_fixed_point(2, 0.5, dps=15)
+    Q, R, _ = fp.state()
+    Q, R = np.array(Q, dtype=float), np.array(R, dtype=float)
+    spread = np.eye(2) - 0.5
+    t = [crossing_time(float(fp.eg) / 2, alpha_max=3000, eta=0.5, Q0=Q + d * spread, R0=R + d * dR)
+         for d in (1e-6, 1e-8)]
+    assert (t[1] - t[0]) * lam / math.log(100) == pytest.approx(1, abs=1e-3)
+
+
+def test_spectral_plateau_has_the_isotropic_height_and_a_faster_escape():
+    _, eg = spectral_plateau(2, power_law_spectrum(8, 1.0))
+    assert eg == pytest.approx(float(plateau_height(2)), abs=1e-12)
+    assert spectral_escape_rate(2, power_law_spectrum(8, 1.0)) == pytest.approx(0.2439, abs=1e-4)
