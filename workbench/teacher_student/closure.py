@@ -126,6 +126,18 @@ def _field_covariance(Q, R, T, lam):
 
 
 @nb.njit(cache=True)
+def _signed_weights(v, vstar):
+    """``c = (-v, v*)``, so that the clean label error is ``y - yhat = sum_a c_a g(u_a)``."""
+    K, M = v.size, vstar.size
+    c = np.empty(K + M)
+    for i in range(K):
+        c[i] = -v[i]
+    for m in range(M):
+        c[K + m] = vstar[m]
+    return c
+
+
+@nb.njit(cache=True)
 def pack(Q, R, v):
     return np.concatenate((Q.ravel(), R.ravel(), v))
 
@@ -146,11 +158,7 @@ def rhs(y, K, T, lam, vstar, eta, eta_v, sigma2, wd, act):
     Q, R, v = unpack(y, L, K, M)
     P, C = _field_covariance(Q, R, T, lam)
     n = K + M
-    c = np.empty(n)
-    for i in range(K):
-        c[i] = -v[i]
-    for m in range(M):
-        c[K + m] = vstar[m]
+    c = _signed_weights(v, vstar)
     # second-order (SGD noise) term, symmetric in (i, k) and in (a, b)
     S4 = np.zeros((K, K))
     if eta != 0.0:
@@ -200,11 +208,7 @@ def eg_compiled(Q, R, T, lam, v, vstar, act):
     P, C = _field_covariance(Q, R, T, lam)
     K, M = v.size, vstar.size
     n = K + M
-    c = np.empty(n)
-    for i in range(K):
-        c[i] = -v[i]
-    for m in range(M):
-        c[K + m] = vstar[m]
+    c = _signed_weights(v, vstar)
     s = 0.0
     for a in range(n):
         for b in range(n):

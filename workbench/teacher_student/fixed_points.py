@@ -186,26 +186,37 @@ def _flow(Q, R, T, eta):
     return out
 
 
-def jacobian(Q, R, T, eta):
-    """Jacobian of the full right-hand side in (upper Q, R), central differences at working precision."""
-    K, M = len(Q), len(T)
-    coords = _coords(K, M)
+def _central_differences(func, Q, R, T):
+    """``d func / d x`` for each coordinate ``x`` of (upper Q, R), central differences at working
+    precision (step ``10^(-dps/2)``, error ``O(10^-dps)``); ``func(Q, R, T)`` returns a number or a list."""
     h = mp.mpf(10) ** (-(mp.mp.dps // 2))
-    J = mp.matrix(len(coords), len(coords))
-    for col, (kind, i, k) in enumerate(coords):
-        cols = []
+    out = []
+    for kind, i, k in _coords(len(Q), len(T)):
+        values = []
         for sign in (1, -1):
-            Qp = [list(row) for row in Q]
-            Rp = [list(row) for row in R]
+            Qp, Rp = [list(r) for r in Q], [list(r) for r in R]
             if kind == "Q":
                 Qp[i][k] += sign * h
                 if i != k:
                     Qp[k][i] += sign * h
             else:
                 Rp[i][k] += sign * h
-            cols.append(_flow(Qp, Rp, T, eta))
-        for row in range(len(coords)):
-            J[row, col] = (cols[0][row] - cols[1][row]) / (2 * h)
+            values.append(func(Qp, Rp, T))
+        if isinstance(values[0], list):
+            out.append([(a - b) / (2 * h) for a, b in zip(*values)])
+        else:
+            out.append((values[0] - values[1]) / (2 * h))
+    return out
+
+
+def jacobian(Q, R, T, eta):
+    """Jacobian of the full right-hand side in (upper Q, R), central differences at working precision."""
+    columns = _central_differences(lambda Qp, Rp, Tp: _flow(Qp, Rp, Tp, eta), Q, R, T)
+    n = len(columns)
+    J = mp.matrix(n, n)
+    for col, values in enumerate(columns):
+        for row in range(n):
+            J[row, col] = values[row]
     return J
 
 
@@ -273,22 +284,7 @@ def escape_direction(K: int, eta, dps: int = 30):
 
 def error_gradient(Q, R, T):
     """Gradient of ``eps_g`` in the coordinates (upper Q, R), central differences at working precision."""
-    K, M = len(Q), len(T)
-    h = mp.mpf(10) ** (-(mp.mp.dps // 2))
-    grad = []
-    for kind, i, k in _coords(K, M):
-        vals = []
-        for sign in (1, -1):
-            Qp, Rp = [list(r) for r in Q], [list(r) for r in R]
-            if kind == "Q":
-                Qp[i][k] += sign * h
-                if i != k:
-                    Qp[k][i] += sign * h
-            else:
-                Rp[i][k] += sign * h
-            vals.append(eg_mp(Qp, Rp, T))
-        grad.append((vals[0] - vals[1]) / (2 * h))
-    return grad
+    return _central_differences(eg_mp, Q, R, T)
 
 
 def final_phase_modes(K: int, eta, dps: int = 20):
