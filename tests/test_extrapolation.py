@@ -51,3 +51,13 @@ def test_error_floor_is_working_precision():
         est = richardson([mp.mpf(1) / k for k in range(1, 8)], [mp.mpf(2)] * 7, dps=30)
         assert est.value == 2
         assert est.error == pytest.approx(2e-27, rel=1e-6)
+
+
+def test_richardson_with_an_exactly_repeated_estimate_does_not_divide_by_zero():
+    # the last two column entries coincide exactly while the one before differs
+    from workbench.validate.extrapolation import _best
+    import mpmath as mp
+    with mp.workdps(30):
+        col = [mp.mpf(1), mp.mpf("1.5"), mp.mpf("1.5")]
+        est = _best([col], "richardson", 30, 4)
+    assert est.value == mp.mpf("1.5") and est.error == 4 * mp.mpf("0.5")

@@ -91,6 +91,8 @@ def _best(columns, method, dps, safety):
             d, d_prev = abs(col[-1] - col[-2]), abs(col[-2] - col[-3])
             if d <= noise and d_prev <= noise:   # converged to working precision
                 bounds.append(mp.mpf(0))
+            elif d == 0:                          # two equal estimates: bound by the last step seen
+                bounds.append(d_prev)
             elif d_prev > d:
                 bounds.append(d / (d_prev / d - 1))
             else:
