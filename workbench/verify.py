@@ -156,6 +156,14 @@ def current_report(claims, store: Store | None, ids=None) -> Report:
 _WORKER_CLAIMS: dict[str, Claim] = {}
 
 
+def _one_blas_thread():
+    """Worker initializer: one BLAS thread per worker.  Forked workers that each keep the
+    parent's BLAS thread pool oversubscribe the cores; measured 40x slower on 2 cores
+    (bahri_regimes/resolution-limited-D: 5 s alone, 230 s beside another worker)."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+
+
 def _run_in_worker(claim_id: str) -> tuple[str, Evidence]:
     return claim_id, run_check(_WORKER_CLAIMS[claim_id])
 
@@ -222,7 +230,8 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
         _WORKER_CLAIMS.clear()
         _WORKER_CLAIMS.update({i: G.nodes[i]["claim"] for i in todo})
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
+                                 initializer=_one_blas_thread) as pool:
             futures = [pool.submit(_run_in_worker, i) for i in todo]
             for fut in as_completed(futures):
                 i, ev = fut.result()

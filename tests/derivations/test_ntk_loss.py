@@ -63,3 +63,11 @@ def test_sphere_targets_and_ntk_loss_claims_verify():
     report = verify(load(builtin=True), ids, jobs=2)
     bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
     assert not bad
+
+
+@pytest.mark.slow
+def test_bahri_regimes_claims_verify():
+    # about 20 s with 2 workers: the full module also in short mode
+    report = verify(load(builtin=True), ["bahri_regimes"], jobs=2)
+    bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
+    assert not bad

@@ -1,0 +1,58 @@
+import math
+
+import numpy as np
+import pytest
+
+from workbench.errors import MalformedStatement
+from workbench.scaling.random_features import rf_trial, rf_trials
+from workbench.scaling.ridge import (effective_ridge, kernel_learning_curve, power_law_features,
+                                     rf_learning_curve)
+
+LAM = power_law_features(400, 1.0)
+W = np.ones(400)
+
+
+def test_effective_ridge_solves_its_equation():
+    for D, r in [(10, 0.0), (50, 1e-3)]:
+        k = effective_ridge(LAM, D, r)
+        assert abs(np.sum(LAM / (LAM + k)) + r / k - D) < 1e-9
+
+
+def test_rf_curve_is_symmetric_and_peaks_at_d_equal_p():
+    assert rf_learning_curve(LAM, W, 20, 60) == rf_learning_curve(LAM, W, 60, 20)
+    assert rf_learning_curve(LAM, W, 50, 50) == math.inf
+    # infinite width is the kernel curve; variance-limited excess is P/(D-P) L_inf
+    assert rf_learning_curve(LAM, W, 30, math.inf) == kernel_learning_curve(LAM, W, 30)
+    excess = rf_learning_curve(LAM, W, 1000, 20) - rf_learning_curve(LAM, W, math.inf, 20)
+    assert abs(excess / rf_learning_curve(LAM, W, math.inf, 20) - 20 / 980) < 1e-12
+
+
+def test_simulation_pairs_share_teacher_and_projection():
+    # L(D, P) >= L(inf, P) seed by seed: the best fit in the span is a lower bound
+    for s in range(5):
+        assert rf_trial(s, 200, 20, LAM) >= rf_trial(s, math.inf, 20, LAM) - 1e-12
+
+
+def test_simulation_matches_the_notes_oracle():
+    # kernels-scaling.md 2.2: L(20, 60) = 0.1688 +- 0.0031 (400 trials)
+    L = rf_trials(range(400), 20, 60, LAM)
+    assert abs(L.mean() - 0.1688) < 3 * math.hypot(L.std() / 20, 0.0031)
+
+
+@pytest.mark.parametrize("args,word", [((0, 20), "D"), ((20, 0.5), "P"), ((-3, 20), "D")])
+def test_sizes_below_one_are_refused(args, word):
+    with pytest.raises(MalformedStatement, match=word):
+        rf_learning_curve(LAM, W, *args)
+    with pytest.raises(MalformedStatement, match=word):
+        rf_trial(0, *args, LAM)
+
+
+def test_bad_spectra_and_ridge():
+    with pytest.raises(MalformedStatement, match="positive"):
+        kernel_learning_curve(np.array([1.0, -1.0]), np.ones(2), 3)
+    with pytest.raises(MalformedStatement, match="different lengths"):
+        kernel_learning_curve(LAM, np.ones(3), 3)
+    with pytest.raises(MalformedStatement, match="ridge"):
+        effective_ridge(LAM, 10, -1.0)
+    with pytest.raises(MalformedStatement, match="ridge"):
+        rf_trial(0, 10, 20, LAM, ridge=0.1)
