@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from workbench import Derivation, Evidence, Measured
+from workbench.plotting import series
 from workbench.scaling.random_features import rf_trials
 from workbench.scaling.ridge import kernel_learning_curve, power_law_features, rf_learning_curve
 
@@ -124,25 +125,29 @@ def variance_limited(which):
     """Paired per-seed excess ``L(n, fixed) - L(inf, fixed)`` over n = 80..1280: exponent -1."""
     lam = power_law_features(2000, ALPHA)
     w = np.ones_like(lam)
-    fixed, ns, seeds = 20, (80, 1280), range(200)
+    fixed, ns, seeds = 20, (80, 160, 320, 640, 1280), range(200)
 
     def pair(n):
         args = (n, fixed) if which == "D" else (fixed, n)
         lim = (INF, fixed) if which == "D" else (fixed, INF)
         return rf_trials(seeds, *args, lam) - rf_trials(seeds, *lim, lam)
-    (m1, s1), (m2, s2) = _stats(pair(ns[0])), _stats(pair(ns[1]))
-    slope, se = _slope(m1, s1, m2, s2, *ns)
+    stats = [_stats(pair(n)) for n in ns]
+    (m1, s1), (m2, s2) = stats[0], stats[-1]
+    slope, se = _slope(m1, s1, m2, s2, ns[0], ns[-1])
 
     def excess(n):
         return (rf_learning_curve(lam, w, *((n, fixed) if which == "D" else (fixed, n)))
                 - rf_learning_curve(lam, w, *((INF, fixed) if which == "D" else (fixed, INF))))
-    theory = math.log(excess(ns[1]) / excess(ns[0])) / math.log(ns[1] / ns[0])
+    theory = math.log(excess(ns[-1]) / excess(ns[0])) / math.log(ns[-1] / ns[0])
     asymptotic = math.log(excess(10 ** 6) / excess(10 ** 5)) / math.log(10)
+    plot = series(ns, [m for m, _ in stats], [e for _, e in stats], [excess(n) for n in ns],
+                  xlabel=which, ylabel=f"L - L(inf) at fixed {'P' if which == 'D' else 'D'} = {fixed}",
+                  label="simulation (200 paired seeds)", law_label="deterministic equivalent (-> 1/" + which + ")")
     ok = abs(slope - theory) <= 3 * se and abs(asymptotic + 1) < 1e-3
     return Evidence.judge(ok, f"measured exponent of L - L_inf in {which} (fixed {'P' if which == 'D' else 'D'}"
-                              f" = {fixed}, {which} = {ns[0]}..{ns[1]}, 200 paired seeds): {slope:.3f} +- {se:.3f}; "
+                              f" = {fixed}, {which} = {ns[0]}..{ns[-1]}, 200 paired seeds): {slope:.3f} +- {se:.3f}; "
                               f"deterministic equivalent {theory:.3f} there, {asymptotic:.5f} at 10^5..10^6 (law: -1)",
-                          methods=["paired seeds", "deterministic equivalent"],
+                          methods=["paired seeds", "deterministic equivalent"], details={"plot": plot},
                           measured={"exponent": Measured(f"{slope:.4f}", f"{se:.4f}", f"{theory:.4f}")})
 
 
@@ -150,13 +155,17 @@ def resolution_limited(which):
     """``P = inf`` (resp. ``D = inf``), n = 16..128 at S = 4000: exponent -alpha."""
     lam = power_law_features(4000, ALPHA)
     w = np.ones_like(lam)
-    ns, seeds = (16, 128), range(100)
+    ns, seeds = (16, 32, 64, 128), range(100)
 
     def run(n):
         return rf_trials(seeds, *((n, INF) if which == "D" else (INF, n)), lam)
-    (m1, s1), (m2, s2) = _stats(run(ns[0])), _stats(run(ns[1]))
-    slope, se = _slope(m1, s1, m2, s2, *ns)
-    theory = math.log(kernel_learning_curve(lam, w, ns[1]) / kernel_learning_curve(lam, w, ns[0])) / math.log(8)
+    stats = [_stats(run(n)) for n in ns]
+    (m1, s1), (m2, s2) = stats[0], stats[-1]
+    slope, se = _slope(m1, s1, m2, s2, ns[0], ns[-1])
+    theory = math.log(kernel_learning_curve(lam, w, ns[-1]) / kernel_learning_curve(lam, w, ns[0])) / math.log(8)
+    plot = series(ns, [m for m, _ in stats], [e for _, e in stats], [kernel_learning_curve(lam, w, n) for n in ns],
+                  xlabel=which, ylabel="L", label="simulation (100 seeds)",
+                  law_label=f"deterministic equivalent (-> {which}^-{ALPHA})")
     # the law: on a long spectrum the deterministic equivalent's local exponent tends to -alpha
     big = power_law_features(10 ** 7, ALPHA)
     wb = np.ones_like(big)
@@ -164,10 +173,11 @@ def resolution_limited(which):
                   / math.log(2))
     ok = abs(slope - theory) <= 3 * se and abs(asymptotic + ALPHA) < 0.02
     return Evidence.judge(ok, f"measured exponent of L in {which} ({'P' if which == 'D' else 'D'} = inf, "
-                              f"S = 4000, {which} = {ns[0]}..{ns[1]}, 100 seeds): {slope:.3f} +- {se:.3f}; "
+                              f"S = 4000, {which} = {ns[0]}..{ns[-1]}, 100 seeds): {slope:.3f} +- {se:.3f}; "
                               f"deterministic equivalent {theory:.3f} there, {asymptotic:.4f} at 200..400 "
                               f"with S = 10^7 (law: -alpha = {-ALPHA})",
                           methods=["min-norm least squares / best fit", "deterministic equivalent"],
+                          details={"plot": plot},
                           measured={"exponent": Measured(f"{slope:.4f}", f"{se:.4f}", f"{theory:.4f}")})
 
 

@@ -177,3 +177,31 @@ def test_latex_export_compiles_without_undefined_references(run_cli, tmp_path):
     log = (out.parent / "claims.log").read_text()
     assert "undefined" not in log.lower(), [l for l in log.splitlines() if "ndefined" in l]
     assert (out.parent / "claims.pdf").stat().st_size > 10_000
+
+
+def test_plot_draws_an_asymptotic_claim_and_refuses_a_claim_without_data(run_cli, tmp_path):
+    args = ("--no-builtin", "--file", str(TOY))
+    out = tmp_path / "gamma.png"
+    done = run_cli("plot", "toy/gamma-ratio", "-o", str(out), *args)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+    bad = run_cli("plot", "toy/positive", "-o", str(tmp_path / "x.png"), *args)
+    assert bad.returncode != 0 and "nothing to plot" in bad.stderr + bad.stdout
+    assert "Traceback" not in bad.stderr
+
+
+def test_plot_series_residuals_follow_the_data():
+    import matplotlib
+    matplotlib.use("Agg")
+    from workbench import Derivation, Evidence
+    from workbench.plotting import plot_claim, series
+    D = Derivation("plot_toy")
+    c = D.add("s", "a series", check=lambda: True)
+    ev = Evidence("verified", "ok", details={"plot": series([1, 2, 4], [1.1, 0.5, 0.25], [0.05, 0.02, 0.01],
+                                                             [1.0, 0.5, 0.25])})
+    fig = plot_claim(c, ev)
+    bottom = fig.axes[1]
+    ys = bottom.lines[0].get_ydata() if bottom.lines else None
+    # the errorbar residuals: 0.1, 0, 0
+    import numpy as np
+    assert np.allclose(ys, [0.1, 0.0, 0.0])

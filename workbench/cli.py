@@ -194,6 +194,32 @@ def why(claim_id, claims, store):
 
 
 @main.command()
+@click.argument("claim_id")
+@sources_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="Image file (.png, .pdf, .svg).")
+def plot(claim_id, claims, store, output):
+    """Draw an asymptotic or scaling claim: computed/measured points, the law, residuals.
+
+    Asymptotic claims are computed afresh on their validator grid; claims with a check use the
+    series their current evidence records (re-running the check when no current result is stored).
+    """
+    from .plotting import plot_claim
+    from .validate.dispatch import run_check
+    from .verify import current_report
+    report = current_report(claims, store, [claim_id])
+    if claim_id not in report.results:
+        raise WorkbenchError(f"no claim with id {claim_id!r}")
+    r = report.results[claim_id]
+    ev = r.evidence
+    if r.claim.check is not None and (ev is None or not (ev.details or {}).get("plot")):
+        ev = run_check(r.claim)
+    fig = plot_claim(r.claim, ev)
+    fig.savefig(output, dpi=120)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
 @sources_options
 @click.option("--format", "fmt", type=click.Choice(["dot", "json"]), default="dot", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
