@@ -52,3 +52,21 @@ def test_degree_multiplicity_at_integers():
 def test_bad_input(args, word):
     with pytest.raises(MalformedStatement, match=word):
         jump_coefficient(*args)
+
+
+def test_gd_checker_bad_input_and_initial_loss():
+    import numpy as np
+    from workbench.scaling.gd import sphere_points, train_relu_network
+    X = sphere_points(2, 64)
+    y = (X[:, 1] >= 0).astype(float)
+    # f starts at 0: the loss at step 0 is (1/2) mean y^2 exactly
+    L = train_relu_network(X, y, 32, 0.5, [0, 5], seed=1)
+    assert L[0] == 0.5 * np.mean(y ** 2) and L[1] < L[0]
+    with pytest.raises(MalformedStatement, match="learning rate"):
+        train_relu_network(X, y, 32, -0.1, [0, 5], seed=1)
+    with pytest.raises(MalformedStatement, match="unit sphere"):
+        train_relu_network(2 * X, y, 32, 0.1, [0, 5], seed=1)
+    with pytest.raises(MalformedStatement, match="d = 2"):
+        sphere_points(5, 100)
+    with pytest.raises(MalformedStatement, match="increasing"):
+        train_relu_network(X, y, 32, 0.1, [5, 0], seed=1)
