@@ -56,3 +56,19 @@ def test_bad_spectra_and_ridge():
         effective_ridge(LAM, 10, -1.0)
     with pytest.raises(MalformedStatement, match="ridge"):
         rf_trial(0, 10, 20, LAM, ridge=0.1)
+
+
+def test_torus_interpolation_product_structure_and_bad_input():
+    from workbench.scaling.interpolation import (multilinear_interpolate, product_interpolation_error)
+    g = lambda x: np.cos(2 * np.pi * x) + 2  # noqa: E731
+    # the interpolant is exact at the nodes; the d=1 error at n nodes is ~ h^4/120 int g''^2
+    n = 256
+    L = product_interpolation_error(g, n, 1)
+    assert abs(L * n ** 4 / ((2 * np.pi) ** 4 / 2 / 120) - 1) < 1e-3
+    V = np.multiply.outer(g(np.arange(8) / 8), g(np.arange(8) / 8))
+    nodes = np.array([[0.25, 0.5], [0.0, 0.875]])
+    assert np.allclose(multilinear_interpolate(V, nodes), g(nodes[:, 0]) * g(nodes[:, 1]))
+    with pytest.raises(MalformedStatement, match="n >= 2"):
+        product_interpolation_error(g, 1, 2)
+    with pytest.raises(MalformedStatement, match="dimension"):
+        product_interpolation_error(g, 8, 0)
