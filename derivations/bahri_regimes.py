@@ -28,9 +28,8 @@ from workbench.plotting import series
 from workbench.scaling.random_features import rf_trials
 from workbench.scaling.ridge import kernel_learning_curve, power_law_features, rf_learning_curve
 
-D_ = Derivation("bahri_regimes", title="Four scaling regimes and duality (linear random features)",
-                source="Bahri, Dyer, Kaplan, Lee & Sharma 2021 (arXiv 2102.06701); kernels-scaling.md 2")
-D = D_
+D = Derivation("bahri_regimes", title="Four scaling regimes and duality (linear random features)",
+               source="Bahri, Dyer, Kaplan, Lee & Sharma 2021 (arXiv 2102.06701); kernels-scaling.md 2")
 INF = math.inf
 ALPHA = 0.5
 
@@ -228,7 +227,7 @@ def torus_interpolation(d):
     Cd = _torus_constant(d)
     ns = [2 ** j for j in range(4, 12)]
     L = np.array([product_interpolation_error(_torus_target, n, d) for n in ns])
-    ratio = [l * n ** 4 / Cd for l, n in zip(L, ns)]
+    ratio = [loss * n ** 4 / Cd for loss, n in zip(L, ns)]
     # Richardson in h^2 (ratio 4 per doubling), two sweeps
     r1 = [(4 * b - a) / 3 for a, b in zip(ratio, ratio[1:])]
     r2 = [(16 * b - a) / 15 for a, b in zip(r1, r1[1:])]
