@@ -18,18 +18,11 @@ import math
 import numpy as np
 
 from ..errors import MalformedStatement
+from .ridge import _check_size as _size
 
 __all__ = ["rf_trial", "rf_trials"]
 
 MAX_BYTES = 2 ** 30
-
-
-def _size(name, value):
-    if value is None or value == math.inf:
-        return math.inf
-    if not value >= 1 or int(value) != value:
-        raise MalformedStatement(f"{name} must be an integer >= 1 (or infinity), got {value!r}")
-    return int(value)
 
 
 def rf_trial(seed: int, D, P, eigenvalues, ridge: float = 0.0) -> float:
