@@ -55,7 +55,7 @@ def test_bad_spectra_and_ridge():
     with pytest.raises(MalformedStatement, match="ridge"):
         effective_ridge(LAM, 10, -1.0)
     with pytest.raises(MalformedStatement, match="ridge"):
-        rf_trial(0, 10, 20, LAM, ridge=0.1)
+        rf_trial(0, math.inf, 20, LAM, ridge=0.1)
 
 
 def test_torus_interpolation_product_structure_and_bad_input():
@@ -72,3 +72,17 @@ def test_torus_interpolation_product_structure_and_bad_input():
         product_interpolation_error(g, 1, 2)
     with pytest.raises(MalformedStatement, match="dimension"):
         product_interpolation_error(g, 8, 0)
+
+
+def test_rf_ridge_curve_limits_and_bad_input():
+    from workbench.scaling.ridge import rf_ridge_learning_curve
+    lam = power_law_features(200, 1.0)
+    w = np.ones(200)
+    # ridge 0 above the peak: sigma^2 / (1 - P/D), averaged over the same projections
+    assert abs(rf_ridge_learning_curve(lam, w, 80, 20, 0.0, range(16)) / rf_learning_curve(lam, w, 80, 20) - 1) < 0.05
+    # more ridge at the peak helps (the peak is regularised)
+    assert rf_ridge_learning_curve(lam, w, 40, 40, 1.0, range(4)) < rf_learning_curve(lam, w, 40, 41)
+    with pytest.raises(MalformedStatement, match="finite D and P"):
+        rf_ridge_learning_curve(lam, w, math.inf, 20, 0.1)
+    with pytest.raises(MalformedStatement, match="below the number of teacher features"):
+        rf_ridge_learning_curve(lam, w, 20, 200, 0.1)

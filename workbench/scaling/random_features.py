@@ -30,8 +30,8 @@ def rf_trial(seed: int, D, P, eigenvalues, ridge: float = 0.0) -> float:
 
     The teacher, the samples and the projection come from three independent streams spawned from
     ``seed``, so trials with the same seed share whichever of them both have (``L(D, P)`` and
-    ``L(inf, P)`` share teacher and projection: paired differences).  ``ridge > 0`` (kernel case
-    only, ``P = inf``) minimises ``|X theta - y|^2 + ridge |theta|^2``.
+    ``L(inf, P)`` share teacher and projection: paired differences).  ``ridge > 0`` (finite D)
+    minimises ``|Z theta - y|^2 + ridge |theta|^2``.
     """
     lam = np.asarray(eigenvalues, dtype=float)
     if lam.ndim != 1 or lam.size == 0 or not np.all(lam > 0):
@@ -43,8 +43,8 @@ def rf_trial(seed: int, D, P, eigenvalues, ridge: float = 0.0) -> float:
     need = 8 * S * ((0 if D == math.inf else D) + (0 if P == math.inf else P) + 2)
     if need > MAX_BYTES:
         raise MalformedStatement(f"D={D}, P={P}, S={S} need about {need / 2**30:.1f} GiB (limit 1 GiB)")
-    if ridge < 0 or (ridge > 0 and (P != math.inf or D == math.inf)):
-        raise MalformedStatement(f"ridge must be >= 0 and is supported for P = inf, finite D; got ridge={ridge}")
+    if ridge < 0 or (ridge > 0 and D == math.inf):
+        raise MalformedStatement(f"ridge must be >= 0 and needs finite D; got ridge={ridge}, D={D}")
     r_omega, r_x, r_w = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
     omega = r_omega.standard_normal(S)
     sq = np.sqrt(lam)
@@ -58,7 +58,7 @@ def rf_trial(seed: int, D, P, eigenvalues, ridge: float = 0.0) -> float:
         y = X @ omega
         Z = X if W is None else X @ W.T
         if ridge > 0:
-            theta = np.linalg.solve(Z.T @ Z + ridge * np.eye(S), Z.T @ y)
+            theta = np.linalg.solve(Z.T @ Z + ridge * np.eye(Z.shape[1]), Z.T @ y)
         else:
             theta, *_ = np.linalg.lstsq(Z, y, rcond=None)  # min-norm solution
         err = (theta if W is None else W.T @ theta) - omega

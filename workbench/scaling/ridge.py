@@ -34,7 +34,8 @@ from scipy.optimize import brentq
 
 from ..errors import MalformedStatement
 
-__all__ = ["effective_ridge", "kernel_learning_curve", "rf_learning_curve", "power_law_features"]
+__all__ = ["effective_ridge", "kernel_learning_curve", "rf_learning_curve", "rf_ridge_learning_curve",
+           "power_law_features"]
 
 
 def power_law_features(S: int, alpha: float) -> np.ndarray:
@@ -108,3 +109,51 @@ def rf_learning_curve(eigenvalues, weights, D, P) -> float:
         return math.inf
     inflation = 1.0 if m == math.inf else 1.0 / (1.0 - n / m)
     return kernel_learning_curve(lam, w, n) * inflation
+
+
+def rf_ridge_learning_curve(eigenvalues, weights, D, P, ridge: float, projections=range(32)) -> float:
+    """``L(D, P)`` of linear random-feature *ridge* regression, deterministic in the data.
+
+    Conditioned on the projection ``W`` (P x S), the student's features have covariance
+    ``Sigma = W Lambda W^T`` and the target splits into the best linear fit ``beta*`` and an
+    independent Gaussian remainder of variance ``sigma^2`` (all variables are jointly Gaussian).
+    Ridge regression on D samples then has the deterministic equivalent
+
+        df_Sigma(kappa) + ridge / kappa = D,   gamma = tr Sigma^2 (Sigma + kappa)^-2 / D,
+        L = (kappa^2 E[beta*^T Sigma (Sigma + kappa)^-2 beta*] + sigma^2) / (1 - gamma),
+
+    (``kappa = 0`` and ``L = sigma^2 / (1 - P/D)`` when ``ridge = 0`` and ``D > P``), averaged over
+    the teacher exactly (``E omega omega^T = diag(w)``) and over the projections given (seeds): a
+    Monte-Carlo average over W, a deterministic equivalent over the data.  The ridge convention is
+    ``|Z theta - y|^2 + ridge |theta|^2`` (as ``rf_trial``).
+    """
+    lam, w = _check_spectrum(eigenvalues, weights)
+    D = _check_size("D (the number of samples)", D)
+    P = _check_size("P (the number of random features)", P)
+    if ridge < 0:
+        raise MalformedStatement(f"the ridge must be non-negative, got {ridge}")
+    if P == math.inf or D == math.inf:
+        raise MalformedStatement("rf_ridge_learning_curve needs finite D and P (use kernel_learning_curve "
+                                 "or rf_learning_curve for the limits)")
+    if P >= lam.size:
+        raise MalformedStatement(f"P = {P} must be below the number of teacher features S = {lam.size}")
+    values = []
+    for seed in projections:
+        W = np.random.default_rng(np.random.SeedSequence(seed).spawn(3)[2]).standard_normal((P, lam.size))
+        Sigma = (W * lam) @ W.T
+        s, U = np.linalg.eigh(Sigma)
+        cross = U.T @ ((W * (lam * lam * w)) @ W.T) @ U        # U^T W Lambda diag(w) Lambda W^T U
+        Bdiag = np.diag(cross) / s ** 2                        # E beta* beta*^T in the eigenbasis (diagonal)
+        sigma2 = float(np.sum(w * lam) - np.sum(np.diag(cross) / s))
+        if ridge == 0 and D > P:
+            values.append(sigma2 / (1 - P / D))
+            continue
+        if ridge == 0 and D == P:
+            return math.inf
+        g = lambda logk: np.sum(s / (s + math.exp(logk))) + ridge / math.exp(logk) - D  # noqa: E731
+        kappa = math.exp(brentq(g, math.log(s.min()) - 60, math.log(s.max() * P + ridge + 1) + 5,
+                                xtol=1e-14, rtol=1e-14))
+        gamma = np.sum(s ** 2 / (s + kappa) ** 2) / D
+        bias = kappa ** 2 * np.sum(s * Bdiag / (s + kappa) ** 2)
+        values.append(float((bias + sigma2) / (1 - gamma)))
+    return float(np.mean(values))
