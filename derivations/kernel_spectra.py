@@ -243,7 +243,7 @@ for name, (nu, constants) in KERNELS.items():
         alpha = 2 * nu / (d - 1)
         P = len(constants)
         parity, const = next(iter(constants.items()))
-        A = sp.simplify(const(d) * (sp.factorial(d - 1) / P) ** (-(1 + alpha)))
+        A = const(d) * (sp.factorial(d - 1) / P) ** (-(1 + alpha))     # already in lowest terms
         D.asymptotic(
             f"{name}-index-order-d{d}",
             title=f"Index-ordered eigenvalues of {name}, d={d}: lambda_i ~ A i^-(1+{alpha})",

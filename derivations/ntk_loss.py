@@ -133,7 +133,7 @@ def leading_from_premises(d):
     Lam = C * (sp.factorial(d - 1) / 2) ** (-(1 + alpha))
     K = C / (2 * sp.factorial(d - 2)) * (sp.factorial(d - 1) / 2) ** (-1 / (d - 1))
     nu, kappa = 1 + alpha, 1 / (d - 1)
-    return sp.simplify(K / 2 * sp.gamma(kappa / nu + 1) * (2 * Lam * t) ** (-kappa / nu))
+    return sp.powsimp(K / 2 * sp.gamma(kappa / nu + 1) * (2 * Lam * t) ** (-kappa / nu))
 
 
 for d in XI_DIMENSIONS:

@@ -204,6 +204,8 @@ def plot(claim_id, claims, store, output):
     Asymptotic claims are computed afresh on their validator grid; claims with a check use the
     series their current evidence records (re-running the check when no current result is stored).
     """
+    import matplotlib
+    matplotlib.use("Agg")                      # files only: no display needed
     from .plotting import plot_claim
     from .validate.dispatch import run_check
     from .verify import current_report

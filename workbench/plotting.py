@@ -58,9 +58,6 @@ def plot_claim(claim, evidence=None, ax=None, points: int | None = None):
     ``evidence``: the claim's evidence (needed for claims with a check: its
     ``details["plot"]``).  Asymptotic claims are computed here.
     """
-    import matplotlib
-    if ax is None:
-        matplotlib.use("Agg") if matplotlib.get_backend() == "" else None
     import matplotlib.pyplot as plt
 
     if isinstance(claim.statement, Asymptotic) and claim.check is None:

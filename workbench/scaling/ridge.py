@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ..errors import MalformedStatement
 
@@ -78,6 +77,7 @@ def effective_ridge(eigenvalues, D: int, ridge: float = 0.0) -> float:
         raise MalformedStatement(f"the ridge must be non-negative, got {ridge}")
     if ridge == 0 and D >= lam.size:
         return 0.0
+    from scipy.optimize import brentq   # on first use: scipy.optimize costs 0.4 s at start-up
     g = lambda logk: np.sum(lam / (lam + math.exp(logk))) + ridge / math.exp(logk) - D  # noqa: E731
     lo, hi = math.log(lam.min()) - 60, math.log(lam.max() * lam.size + ridge) + 5
     return math.exp(brentq(g, lo, hi, xtol=1e-14, rtol=1e-14))
@@ -137,6 +137,7 @@ def rf_ridge_learning_curve(eigenvalues, weights, D, P, ridge: float, projection
                                  "or rf_learning_curve for the limits)")
     if P >= lam.size:
         raise MalformedStatement(f"P = {P} must be below the number of teacher features S = {lam.size}")
+    from scipy.optimize import brentq
     values = []
     for seed in projections:
         W = np.random.default_rng(np.random.SeedSequence(seed).spawn(3)[2]).standard_normal((P, lam.size))

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from ..errors import MalformedStatement
 from .closure import eg_compiled, pack, rhs, unpack
@@ -54,6 +53,13 @@ class Trajectory:
     def __len__(self):
         return self.alphas.size
 
+
+
+def _solve_ivp():
+    """scipy's solve_ivp, imported on first use (scipy.integrate costs 0.3 s at start-up, which every
+    ``workbench`` command would otherwise pay through the derivation modules)."""
+    from scipy.integrate import solve_ivp
+    return solve_ivp
 
 def _groups(name, A, L, shape, spd=False, semi=False):
     """A total (split equally over the L groups) or a per-group stack."""
@@ -174,7 +180,7 @@ def _solve(setup, y0, a, method, rtol, atol):
     for j, target in enumerate(a):
         if target > t:
             first = None if step is None else min(step, float(target) - t)
-            sol = solve_ivp(f, (t, float(target)), y, method=method, rtol=rtol, atol=atol,
+            sol = _solve_ivp()(f, (t, float(target)), y, method=method, rtol=rtol, atol=atol,
                             first_step=first)
             if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
                 raise MalformedStatement(f"the ODE integration failed at alpha = {sol.t[-1]:.4g}: "
@@ -238,6 +244,6 @@ def crossing_time(level, *, alpha_max, activation="erf", eta, Q0, R0, T=None, v0
         return eg_compiled(Q, R, s.Tg, s.lam, v, s.vstar, s.act) - level
 
     event.terminal, event.direction = True, -1
-    sol = solve_ivp(_f(setup), (0.0, alpha_max), y0, method="DOP853", rtol=rtol,
+    sol = _solve_ivp()(_f(setup), (0.0, alpha_max), y0, method="DOP853", rtol=rtol,
                     atol=rtol * 1e-3 if atol is None else atol, events=event)
     return float(sol.t_events[0][0]) if sol.t_events[0].size else float("inf")
