@@ -45,6 +45,21 @@ def _slope(m1, s1, m2, s2, n1, n2):
     return math.log(m2 / m1) / h, math.hypot(s1 / m1, s2 / m2) / h
 
 
+def _against_simulation(cases, trials, theory):
+    """For each ``(D, P, ridge)``: simulated mean +- SE (``trials`` seeds, S = 400, alpha = 1)
+    against ``theory(lam, w, D, P, ridge)``.  Returns the worst ``|diff| / (3 SE + L/min(D, P))``
+    (the O(1/n) allowance of deterministic equivalents) and the Measured rows."""
+    lam = power_law_features(400, 1.0)
+    w = np.ones_like(lam)
+    worst, measured = 0.0, {}
+    for Dn, Pn, ridge in cases:
+        m, se = _stats(rf_trials(range(trials), Dn, Pn, lam, ridge))
+        theory_value = theory(lam, w, Dn, Pn, ridge)
+        worst = max(worst, abs(m - theory_value) / (3 * se + theory_value / min(Dn, Pn)))
+        measured[f"D={Dn},P={Pn},ridge={ridge}"] = Measured(f"{m:.5f}", f"{se:.5f}", f"{theory_value:.5f}")
+    return worst, measured
+
+
 # ---------------------------------------------------------------------------
 # Deterministic equivalents against simulation
 # ---------------------------------------------------------------------------
@@ -55,15 +70,9 @@ def _slope(m1, s1, m2, s2, n1, n2):
          title="Eigenlearning learning curve of (ridge) regression vs simulation",
          source="Bordelon, Canatar & Pehlevan 2020; Simon et al. 2021 (eigenlearning)")
 def kernel_deterministic_equivalent():
-    lam = power_law_features(400, 1.0)
-    w = np.ones_like(lam)
-    worst, measured = 0.0, {}
-    for Dn, ridge in [(40, 0.0), (40, 1e-2), (80, 0.0), (80, 1e-1), (160, 1e-3)]:
-        m, se = _stats(rf_trials(range(200), Dn, INF, lam, ridge))
-        theory = kernel_learning_curve(lam, w, Dn, ridge)
-        z = abs(m - theory) / (3 * se + theory / Dn)
-        worst = max(worst, z)
-        measured[f"D={Dn},ridge={ridge}"] = Measured(f"{m:.5f}", f"{se:.5f}", f"{theory:.5f}")
+    worst, measured = _against_simulation(
+        [(40, INF, 0.0), (40, INF, 1e-2), (80, INF, 0.0), (80, INF, 1e-1), (160, INF, 1e-3)], 200,
+        lambda lam, w, Dn, Pn, ridge: kernel_learning_curve(lam, w, Dn, ridge))
     return Evidence.judge(worst <= 1, f"simulation (200 trials, S=400, alpha=1) = theory within "
                                       f"3 SE + L/D at 5 (D, ridge); worst |diff|/(3 SE + L/D) = {worst:.2f}",
                           methods=["min-norm / ridge least squares, 200 seeds", "self-consistent kappa"],
@@ -76,19 +85,10 @@ def kernel_deterministic_equivalent():
          title="Deterministic equivalent of linear random-feature regression vs simulation",
          source="derived here (workbench.scaling.ridge docstring)")
 def rf_deterministic_equivalent():
-    lam = power_law_features(400, 1.0)
-    w = np.ones_like(lam)
     sizes = [40, 80, 160, INF]
-    worst, measured = 0.0, {}
-    for Dn in sizes:
-        for Pn in sizes:
-            if Dn == Pn:
-                continue
-            m, se = _stats(rf_trials(range(100), Dn, Pn, lam))
-            theory = rf_learning_curve(lam, w, Dn, Pn)
-            z = abs(m - theory) / (3 * se + theory / min(Dn, Pn))
-            worst = max(worst, z)
-            measured[f"D={Dn},P={Pn}"] = Measured(f"{m:.5f}", f"{se:.5f}", f"{theory:.5f}")
+    worst, measured = _against_simulation(
+        [(Dn, Pn, 0.0) for Dn in sizes for Pn in sizes if Dn != Pn], 100,
+        lambda lam, w, Dn, Pn, ridge: rf_learning_curve(lam, w, Dn, Pn))
     return Evidence.judge(worst <= 1, f"simulation (100 trials, S=400, alpha=1) = theory within 3 SE + "
                                       f"L/min(D,P) on the 12-point grid D, P in {{40, 80, 160, inf}}; "
                                       f"worst ratio {worst:.2f}",
@@ -104,14 +104,11 @@ def rf_deterministic_equivalent():
          title="Random-feature ridge regression: deterministic equivalent vs simulation",
          source="derived here (workbench.scaling.ridge.rf_ridge_learning_curve)")
 def rf_ridge_deterministic_equivalent():
+    worst, measured = _against_simulation(
+        [(40, 80, 0.01), (80, 40, 0.01), (40, 80, 0.1), (100, 50, 1.0), (50, 100, 1.0)], 200,
+        rf_ridge_learning_curve)
     lam = power_law_features(400, 1.0)
     w = np.ones_like(lam)
-    worst, measured = 0.0, {}
-    for Dn, Pn, ridge in [(40, 80, 0.01), (80, 40, 0.01), (40, 80, 0.1), (100, 50, 1.0), (50, 100, 1.0)]:
-        m, se = _stats(rf_trials(range(200), Dn, Pn, lam, ridge))
-        theory = rf_ridge_learning_curve(lam, w, Dn, Pn, ridge)
-        worst = max(worst, abs(m - theory) / (3 * se + theory / min(Dn, Pn)))
-        measured[f"D={Dn},P={Pn},ridge={ridge}"] = Measured(f"{m:.5f}", f"{se:.5f}", f"{theory:.5f}")
     # ridge -> 0: the conditional form averaged over 64 projections = the closed form (to 2%)
     limit = max(abs(rf_ridge_learning_curve(lam, w, a, b, 0.0, range(64)) / rf_learning_curve(lam, w, a, b) - 1)
                 for a, b in [(40, 80), (80, 40)])
