@@ -79,6 +79,9 @@ class Claim:
         default chosen by statement type.
     params : dict
         Keyword parameters of the check (a check is a pure function of them).
+    timeout : float, optional
+        Seconds the check may run before it is stopped and recorded as an error;
+        ``None`` uses the run's default (``verify --timeout``).  Not part of the hash.
     """
 
     id: str
@@ -90,6 +93,7 @@ class Claim:
     check: Callable | None = None
     validator: Any = None
     params: dict = field(default_factory=dict)
+    timeout: float | None = None
 
     @property
     def topic(self) -> str:
@@ -154,7 +158,7 @@ class Derivation:
     # -- declaring claims ---------------------------------------------------
     def add(self, name: str, statement, *, title: str = "", kind="lemma", uses=(),
             source: str = "", check: Callable | None = None, validator=None,
-            params: dict | None = None) -> Claim:
+            params: dict | None = None, timeout: float | None = None) -> Claim:
         """Add a claim with any statement; the other declaration methods call this."""
         if not isinstance(name, str) or not _NAME.match(name):
             raise MalformedStatement(f"claim name {name!r} in {self.topic} must be a word "
@@ -167,6 +171,10 @@ class Derivation:
         for u in uses:
             if not isinstance(u, str) or not u:
                 raise MalformedStatement(f"{cid}: premise {u!r} is not a claim id")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                    or not 0 < timeout < float("inf")):
+            raise MalformedStatement(f"{cid}: timeout must be a positive number of seconds, "
+                                     f"got {timeout!r}")
         if check is not None and not callable(check):
             raise MalformedStatement(f"{cid}: check must be callable, got {check!r}")
         try:
@@ -177,7 +185,8 @@ class Derivation:
             raise MalformedStatement(f"{cid}: a free-form statement needs a check function")
         claim = Claim(id=cid, title=title or name, kind=Kind.coerce(kind), statement=statement,
                       uses=tuple(dict.fromkeys(self._absolute(u) for u in uses)),
-                      source=source, check=check, validator=validator, params=dict(params or {}))
+                      source=source, check=check, validator=validator, params=dict(params or {}),
+                      timeout=timeout)
         self._claims[cid] = claim
         return claim
 
@@ -190,7 +199,7 @@ class Derivation:
     def asymptotic(self, name: str, *, variable, leading, sequence: Callable | None = None,
                    expression=None, subsequence=None, corrections=1, sequence_name=None,
                    title: str = "", kind="asymptotic", uses=(), source: str = "",
-                   validator=None, digits: int | None = None, params=None) -> Claim:
+                   validator=None, digits: int | None = None, params=None, timeout=None) -> Claim:
         """Declare ``a(variable) ~ leading``; see :class:`~workbench.statements.Asymptotic`.
 
         ``digits`` is shorthand for ``validator=Extrapolation(digits=...)``.
@@ -200,38 +209,38 @@ class Derivation:
                                corrections=corrections, name=sequence_name)
         validator = _with_digits(validator, digits, "Extrapolation")
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator, params=params)
+                        validator=validator, params=params, timeout=timeout)
 
     def equality(self, name: str, lhs, rhs, *, where=None, domain=None, title: str = "",
                  kind="lemma", uses=(), source: str = "", validator=None,
-                 digits: int | None = None) -> Claim:
+                 digits: int | None = None, timeout=None) -> Claim:
         """Declare ``lhs = rhs``; see :class:`~workbench.statements.Equality`."""
         stmt = self._statement(name, Equality, lhs, rhs, where=where, domain=domain or {})
         validator = _with_digits(validator, digits, "RandomPoints")
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator)
+                        validator=validator, timeout=timeout)
 
     def inequality(self, name: str, relation, *, where=None, domain=None, title: str = "",
-                   kind="lemma", uses=(), source: str = "", validator=None) -> Claim:
+                   kind="lemma", uses=(), source: str = "", validator=None, timeout=None) -> Claim:
         """Declare a relation ``<, <=, >, >=``; see :class:`~workbench.statements.Inequality`."""
         stmt = self._statement(name, Inequality, relation, where=where, domain=domain or {})
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator)
+                        validator=validator, timeout=timeout)
 
     def agreement(self, name: str, *, estimate: Callable, reference, seeds=tuple(range(8)),
                   k: float = 3.0, systematic: float = 0.0, quantity=r"\hat{X}",
                   reference_label="X", params=None, title: str = "", kind="lemma", uses=(),
-                  source: str = "") -> Claim:
+                  source: str = "", timeout=None) -> Claim:
         """Declare that a noisy estimate agrees with a reference; see
         :class:`~workbench.statements.Agreement`."""
         stmt = self._statement(name, Agreement, estimate=estimate, reference=reference,
                                seeds=tuple(seeds), k=k, systematic=systematic,
                                quantity=quantity, reference_label=reference_label)
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        params=params)
+                        params=params, timeout=timeout)
 
     def claim(self, name: str, *, statement, title: str = "", kind="lemma", uses=(),
-              source: str = "", params=None):
+              source: str = "", params=None, timeout=None):
         """Decorator: the function is the claim's check.
 
         >>> D = Derivation("doc")
@@ -243,7 +252,7 @@ class Derivation:
         """
         def decorate(func):
             self.add(name, statement, title=title, kind=kind, uses=uses, source=source,
-                     check=func, params=params)
+                     check=func, params=params, timeout=timeout)
             return func
         return decorate
 

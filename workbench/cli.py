@@ -9,7 +9,10 @@ when every selected claim is verified.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -19,10 +22,14 @@ from rich.table import Table
 
 from .errors import WorkbenchError
 from .graph import premises, unblocks, why as why_chains
+from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from .loading import Sources
 from .store import Store
 
 __all__ = ["main"]
+
+#: Progress label of a claim's own verdict (not a status: that needs the premises too).
+_OWN = {"verified": "check passed", "failed": "check failed", "error": "check error"}
 
 STYLE = {"verified": "green", "failed": "red", "error": "magenta", "blocked": "yellow",
          "unchecked": "dim"}
@@ -30,6 +37,32 @@ STYLE = {"verified": "green", "failed": "red", "error": "magenta", "blocked": "y
 
 def _console(err=False) -> Console:
     return Console(stderr=err, highlight=False, soft_wrap=not sys.stdout.isatty())
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Meanwhile, whatever is written to stdout (by Python or C code) goes to stderr."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+        sys.stdout.flush()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _warnings_to_stderr():
+    """The engine's warnings (logger ``workbench``) as one ``warning: ...`` line each."""
+    logger = logging.getLogger("workbench")
+    if not any(getattr(h, "workbench_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        handler.workbench_cli = True
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 def sources_options(func):
@@ -40,9 +73,12 @@ def sources_options(func):
                   help="Result store (default: $WORKBENCH_STORE or .workbench/results.sqlite).")
     @functools.wraps(func)
     def wrapper(*args, files, no_builtin, store_path, **kwargs):
+        _warnings_to_stderr()
         try:
             sources = Sources(builtin=not no_builtin, files=tuple(files))
-            claims = sources.load()
+            # with --json nothing but the JSON goes to stdout, not even a print at import time
+            with _stdout_to_stderr() if kwargs.get("as_json") else contextlib.nullcontext():
+                claims = sources.load()
             if not claims:
                 raise WorkbenchError("no claims to work on: the built-in derivations are off "
                                      "(--no-builtin) and no --file was given")
@@ -86,10 +122,26 @@ def _summary_table(report, only=None) -> Table:
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--force", is_flag=True, help="Re-run checks even when a stored result is current.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes for independent checks.")
-def verify(ids, claims, store, as_json, force, jobs):
-    """Verify claims (IDS: ids, topics or globs; default all) and their premises."""
+              help="Checks run at the same time (each in its own process).")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds a check may run before it is stopped and recorded as an error "
+                   "(0: no limit); a claim's own timeout= overrides it.")
+@click.option("--memory-limit", "memory_mb", default=DEFAULT_MEMORY_MB, type=click.IntRange(min=0),
+              show_default=f"half the physical memory: {DEFAULT_MEMORY_MB}",
+              help="MiB of memory a check may use; past it the check is an error (0: no limit).")
+@click.option("--no-isolate", is_flag=True,
+              help="Run the checks inside this process, for debuggers and profilers: no time or "
+                   "memory limit, output not captured, a crash ends the run.")
+def verify(ids, claims, store, as_json, force, jobs, timeout, memory_mb, no_isolate):
+    """Verify claims (IDS: ids, topics or globs; default all) and their premises.
+
+    Each check runs in its own process: one that hangs, exits, crashes or runs out of
+    memory becomes that claim's error and the run goes on; what it prints is kept in its
+    evidence.  A stored error is always run again.
+    """
     from .verify import verify as run
+    limits = dict(store=store, force=force, jobs=jobs, timeout=timeout or None,
+                  memory_mb=memory_mb or None, isolate=not no_isolate)
     out = _console()
     interactive = sys.stdout.isatty() and not as_json
     if interactive:
@@ -102,13 +154,16 @@ def verify(ids, claims, store, as_json, force, jobs):
         def on_result(result, done, total):
             progress.update(task, completed=done, total=total, description=result.claim.id)
         with progress:
-            report = run(claims, ids, store=store, force=force, jobs=jobs, on_result=on_result)
+            report = run(claims, ids, on_result=on_result, **limits)
+    elif as_json:
+        with _stdout_to_stderr():
+            report = run(claims, ids, **limits)
     else:
         def on_result(result, done, total):
-            if not as_json:
-                tag = " (stored)" if result.cached else f" ({result.evidence.runtime:.2f} s)"
-                click.echo(f"[{done}/{total}] {result.status:9s} {result.claim.id}{tag}")
-        report = run(claims, ids, store=store, force=force, jobs=jobs, on_result=on_result)
+            # the claim's own check; its status (which needs its premises) is in the table below
+            tag = " (stored)" if result.cached else f" ({result.evidence.runtime:.2f} s)"
+            click.echo(f"[{done}/{total}] {_OWN[result.own]:12s} {result.claim.id}{tag}")
+        report = run(claims, ids, on_result=on_result, **limits)
     if as_json:
         click.echo(report.to_json())
     else:
@@ -122,6 +177,10 @@ def verify(ids, claims, store, as_json, force, jobs):
         ran = sum(1 for r in report.results.values() if r.evidence and not r.cached)
         out.print(f"{len(report.results)} claims ({counts}); {ran} checks run, "
                   f"{len(report.results) - ran} from the store; {report.runtime:.1f} s")
+    if report.unstored:
+        _console(err=True).print(f"warning: {len(report.unstored)} results were not stored "
+                                 f"(the store stayed locked): {', '.join(report.unstored)}",
+                                 markup=False)
     sys.exit(0 if report.ok else 1)
 
 

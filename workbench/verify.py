@@ -2,8 +2,9 @@
 
 Every claim's own check is independent of its premises (a blocked claim's
 check still runs and its result is kept), so the runner may run them in any
-order and, with ``jobs > 1``, in parallel worker processes; each check is a
-pure, seeded function of its parameters, so the results are identical.
+order, ``jobs`` at a time, each in its own child process
+(:mod:`workbench.isolation`); each check is a pure, seeded function of its
+parameters, so the results are identical for any ``jobs``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from __future__ import annotations
 import fnmatch
 import html
 import json
-import multiprocessing
+import logging
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -24,10 +24,12 @@ from .errors import WorkbenchError
 from .evidence import Evidence
 from .graph import build_graph, premises, statuses
 from .hashing import effective_hashes
-from .store import Store
-from .validate import run_check
+from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run_in_process, run_isolated
+from .store import Store, StoreBusy
 
 __all__ = ["Result", "Report", "verify", "current_report", "select"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,12 +59,14 @@ _COLOURS = {"verified": "#1a7f37", "failed": "#cf222e", "error": "#8250df",
 
 @dataclass
 class Report:
-    """Statuses and evidence of a set of claims; ``selected`` are the ones asked for."""
+    """Statuses and evidence of a set of claims; ``selected`` are the ones asked for;
+    ``unstored`` are claims whose fresh result the store would not take."""
 
     graph: nx.DiGraph
     results: dict[str, Result]
     selected: list[str] = field(default_factory=list)
     runtime: float = 0.0
+    unstored: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -152,25 +156,24 @@ def current_report(claims, store: Store | None, ids=None) -> Report:
     return _report(G, hashes, evidence, cached, selected)
 
 
-# -- parallel workers ----------------------------------------------------------
-_WORKER_CLAIMS: dict[str, Claim] = {}
-
-
-def _one_blas_thread():
-    """Worker initializer: one BLAS thread per worker.  Forked workers that each keep the
-    parent's BLAS thread pool oversubscribe the cores; measured 40x slower on 2 cores
-    (bahri_regimes/resolution-limited-D: 5 s alone, 230 s beside another worker)."""
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(1)
-
-
-def _run_in_worker(claim_id: str) -> tuple[str, Evidence]:
-    return claim_id, run_check(_WORKER_CLAIMS[claim_id])
+# -- running ----------------------------------------------------------------------
+def _reusable(run) -> bool:
+    """A stored run may stand for a new one unless it is an error (errors are re-run:
+    a crash, a timeout or a full disk says nothing about the claim)."""
+    return run is not None and run.evidence.verdict != "error"
 
 
 def verify(claims, ids=None, *, store: Store | None = None, force: bool = False, jobs: int = 1,
-           on_result: Callable[[Result, int, int], None] | None = None) -> Report:
+           on_result: Callable[[Result, int, int], None] | None = None,
+           timeout: float | None = DEFAULT_TIMEOUT, memory_mb: float | None = DEFAULT_MEMORY_MB,
+           isolate: bool = True) -> Report:
     """Verify claims (and their premises), reusing stored results of the same hash.
+
+    Each check runs in its own child process (see :mod:`workbench.isolation`): a check that
+    hangs, exits, crashes or exhausts memory becomes that claim's ``error`` and the run goes
+    on; its stdout/stderr are captured into the evidence.  Results are identical for any
+    ``jobs``.  A stored ``error`` is never reused (it is run again); stored ``verified`` and
+    ``failed`` results of the same hash are.
 
     Parameters
     ----------
@@ -179,13 +182,28 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
         Which claims (ids, topics or globs); default all.  Their premises are
         verified too, since a claim's status depends on them.
     store : Store, optional
-        Where results are looked up and recorded; ``None`` keeps nothing.
+        Where results are looked up and recorded; ``None`` keeps nothing.  It must be
+        writable (checked before any check runs).  A result the store cannot take (locked
+        through every retry) is kept in the report, listed in ``Report.unstored``, and
+        logged as a warning.
     force : bool
         Re-run even when a stored result of the same hash exists.
     jobs : int
-        Worker processes (1 runs in this process).
+        Checks run at the same time (each in its own process).
     on_result : callable, optional
-        Called as ``on_result(result, done, total)`` after each claim.
+        Called as ``on_result(result, done, total)`` after each claim; ``result.status``
+        there is the claim's *own* verdict (its final status needs its premises: see the
+        returned report).
+    timeout : float or None
+        Seconds a check may run (default :data:`~workbench.isolation.DEFAULT_TIMEOUT`,
+        900 s); a claim's own ``timeout=`` overrides it; ``None`` means no limit.
+    memory_mb : float or None
+        Memory limit of each check in MiB (default: half the physical memory); ``None``
+        means no limit.
+    isolate : bool
+        ``False`` runs the checks one by one in this process, for debuggers and profilers:
+        mpmath is still reset and ``sys.exit`` caught, but there is no time or memory limit,
+        nothing is captured, and a crash ends the run.
     """
     if jobs < 1:
         raise WorkbenchError(f"jobs must be >= 1, got {jobs}")
@@ -193,48 +211,59 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
     G = build_graph(_claims_of(claims))
     hashes = effective_hashes(G)
     selected = select(G, ids)
+    if store is not None:
+        store.ensure_writable()
     todo_all = sorted(_closure(G, selected))
     evidence: dict[str, Evidence] = {}
     cached: set[str] = set()
     todo = []
     for i in todo_all:
         run = None if (force or store is None) else store.lookup(i, hashes[i])
-        if run is not None:
+        if _reusable(run):
             evidence[i] = run.evidence
             cached.add(i)
         else:
             todo.append(i)
     total, done = len(todo_all), 0
+    unstored: list[str] = []
 
-    def finish(i, ev):
+    def finish(claim, ev):
         nonlocal done
+        i = claim.id
         evidence[i] = ev
-        if store is not None:
-            store.record(i, hashes[i], ev)
+        if store is not None and not _record(store, i, hashes[i], ev):
+            unstored.append(i)
         done += 1
         if on_result:
-            on_result(Result(G.nodes[i]["claim"], ev.verdict, hashes[i], ev, False), done, total)
+            on_result(Result(claim, ev.verdict, hashes[i], ev, False), done, total)
 
     for i in sorted(cached):
         done += 1
         if on_result:
             on_result(Result(G.nodes[i]["claim"], evidence[i].verdict, hashes[i], evidence[i], True),
                       done, total)
-    if jobs == 1 or len(todo) <= 1:
-        for i in todo:
-            finish(i, run_check(G.nodes[i]["claim"]))
-    else:
+    if jobs > 1 and store is not None:
         # longest checks first (by their last recorded run time), so workers finish together
-        if store is not None:
-            todo.sort(key=lambda i: -(store.last_runtime(i) or 0.0))
-        _WORKER_CLAIMS.clear()
-        _WORKER_CLAIMS.update({i: G.nodes[i]["claim"] for i in todo})
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
-                                 initializer=_one_blas_thread) as pool:
-            futures = [pool.submit(_run_in_worker, i) for i in todo]
-            for fut in as_completed(futures):
-                i, ev = fut.result()
-                finish(i, ev)
-        _WORKER_CLAIMS.clear()
-    return _report(G, hashes, evidence, cached, selected, time.perf_counter() - t0)
+        todo.sort(key=lambda i: -(store.last_runtime(i) or 0.0))
+    todo_claims = [G.nodes[i]["claim"] for i in todo]
+    if isolate:
+        run_isolated(todo_claims, finish, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
+    else:
+        for claim in todo_claims:
+            finish(claim, run_in_process(claim))
+    if unstored:   # one more attempt: the lock that stopped them may be gone
+        unstored[:] = [i for i in unstored if not _record(store, i, hashes[i], evidence[i], last=True)]
+    report = _report(G, hashes, evidence, cached, selected, time.perf_counter() - t0)
+    report.unstored = unstored
+    return report
+
+
+def _record(store: Store, claim_id: str, claim_hash: str, ev: Evidence, last: bool = False) -> bool:
+    """Store a result; False (and a warning) when the store would not take it."""
+    try:
+        store.record(claim_id, claim_hash, ev)
+        return True
+    except StoreBusy as exc:
+        log.warning("%s%s", exc, "; it is kept in this run's report only" if last
+                    else "; will try again at the end of the run")
+        return False

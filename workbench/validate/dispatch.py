@@ -1,13 +1,19 @@
 """Run a claim's check: its user function, or the validator of its statement type.
 
-Every exception inside a check becomes an ``error`` verdict that keeps the
-message; nothing a check does stops a run.
+Every exception inside a check (and ``sys.exit``) becomes an ``error`` verdict
+that keeps the message.  A check starts at mpmath's default precision (15
+digits, not pretty) and whatever it does to the precision is undone after it.
+Crashes, hangs and memory exhaustion are handled one level up, by running the
+check in a child process (:mod:`workbench.isolation`).
 """
 
 from __future__ import annotations
 
 import time
 import traceback
+
+import mpmath as mp
+import numpy as np
 
 from ..errors import MalformedStatement
 from ..evidence import Evidence
@@ -49,24 +55,39 @@ def _user_check(claim):
             if not result.runtime:
                 result.runtime = dt
             return result
-        if isinstance(result, bool) or type(result).__name__ == "bool_":
+        if isinstance(result, (bool, np.bool_)):
             return Evidence.from_bool(bool(result), f"user check {name}()", dt)
+        if isinstance(result, np.generic):
+            return Evidence.error(f"check {name}() returned the numpy {type(result).__name__} "
+                                  f"{result}; expected True/False or Evidence", dt)
         return Evidence.error(f"check {name}() returned {result!r}; expected True/False or Evidence",
                               dt)
     return run
 
 
 def run_check(claim) -> Evidence:
-    """The claim's own verdict (premises are not consulted)."""
+    """The claim's own verdict (premises are not consulted).
+
+    The check runs at mpmath's default precision (15 digits, ``pretty=False``) whatever the
+    caller's, and the caller's settings are restored afterwards.  An exception or ``sys.exit``
+    in the check becomes an ``error`` verdict; KeyboardInterrupt propagates.
+    """
     t0 = time.perf_counter()
+    pretty = mp.mp.pretty
     try:
-        runner = _user_check(claim) if claim.check is not None else _validator_for(claim)
-        ev = runner()
+        with mp.workdps(15):
+            mp.mp.pretty = False
+            runner = _user_check(claim) if claim.check is not None else _validator_for(claim)
+            ev = runner()
+    except SystemExit as exc:
+        return Evidence.error(f"check called sys.exit({exc.code!r})", time.perf_counter() - t0)
     except Exception as exc:  # a check may fail in any way; the run goes on
         tb = traceback.extract_tb(exc.__traceback__)
         where = f"{tb[-1].filename}:{tb[-1].lineno}" if tb else ""
         return Evidence.error(f"{type(exc).__name__}: {exc}", time.perf_counter() - t0,
                               where=where)
+    finally:
+        mp.mp.pretty = pretty
     if not ev.runtime:
         ev.runtime = time.perf_counter() - t0
     return ev
