@@ -16,8 +16,8 @@ exactly one call ``on_done(claim, evidence)``, whatever the check does:
   of numba/LLVM and OpenBLAS), so exhausting it is a ``MemoryError`` (an
   ``error``) or a kill (an ``error``), not a frozen machine;
 - stdout and stderr are captured at the file-descriptor level (C and numba
-  prints too); the last :data:`EXCERPT` characters of each are kept in
-  ``evidence.details["stdout"]``/``["stderr"]``;
+  prints too); at most :data:`EXCERPT` characters of each (all of it, or its
+  beginning and its end) are kept in ``evidence.details["stdout"]``/``["stderr"]``;
 - mpmath starts at its default precision (15 digits, not pretty), and BLAS
   libraries use one thread (several children must not oversubscribe the
   cores, and the results must not depend on ``jobs``);
@@ -62,7 +62,7 @@ try:
 except (ValueError, OSError, AttributeError):  # pragma: no cover - not Linux
     DEFAULT_MEMORY_MB = 8192
 
-#: Characters of captured stdout/stderr kept in the evidence (the end of each stream).
+#: Characters of captured stdout/stderr kept in the evidence (the beginning and end of longer ones).
 EXCERPT = 2000
 
 #: Seconds between SIGTERM and SIGKILL when a check is stopped.
@@ -212,17 +212,23 @@ def _drain(job: _Job) -> bool:
         job.chunks.append(chunk)
 
 
-def _excerpt(f) -> str:
-    """The end of a captured stream (at most EXCERPT characters), marked when cut."""
+def _tail(f, nbytes: int) -> tuple[str, int]:
+    """The last ``nbytes`` of a captured stream as text, and the stream's size in bytes."""
     size = f.seek(0, os.SEEK_END)
-    if size == 0:
-        return ""
-    start = max(0, size - 4 * EXCERPT)
-    f.seek(start)
-    text = f.read().decode(errors="replace")
-    cut = start > 0 or len(text) > EXCERPT
-    text = text[-EXCERPT:]
-    return f"[... {size} bytes in all; the end:]\n{text}" if cut else text
+    f.seek(max(0, size - nbytes))
+    return f.read().decode(errors="replace"), size
+
+
+def _excerpt(f, size: int) -> str:
+    """A captured stream, or when longer than EXCERPT characters its beginning and end
+    (EXCERPT/2 characters each: the first error and the last state) around a marker."""
+    f.seek(0)
+    head = f.read(4 * EXCERPT).decode(errors="replace")
+    if size <= 4 * EXCERPT and len(head) <= EXCERPT:
+        return head
+    half = EXCERPT // 2
+    tail = _tail(f, 4 * half)[0][-half:]
+    return f"{head[:half]}\n[... {size} bytes in all, cut here ...]\n{tail}"
 
 
 def _death(status: int) -> str:
@@ -261,22 +267,22 @@ def _finish(job: _Job, status: int, rusage, memory_mb) -> Evidence:
             ev = Evidence.from_json(b"".join(job.chunks).decode())
         except (ValueError, TypeError) as exc:
             ev = Evidence.error(f"the check process sent an unreadable result ({exc})", elapsed)
-    stdout, stderr = _excerpt(job.out), _excerpt(job.err)
+    err_tail = _tail(job.err, 1 << 16)[0]
     if ev is None:
         if job.stopped == "timeout":
             ev = Evidence.error(f"timed out: the check ran past its time limit of {job.timeout:g} s "
                                 "and was stopped (raise it with timeout= on the claim or "
                                 "verify --timeout)", elapsed)
         else:
-            hint = _last_words(stderr)
+            hint = _last_words(err_tail)
             ev = Evidence.error(f"the check process died without a result: {_death(status)}"
                                 + (f"; {hint}" if hint else ""), elapsed)
     elif ev.verdict == "error" and ev.summary.startswith("MemoryError") and memory_mb:
         ev.summary += f" (memory limit {memory_mb:g} MiB per check; see verify --memory-limit)"
-    if stdout:
-        ev.details["stdout"] = stdout
-    if stderr:
-        ev.details["stderr"] = stderr
+    for name, f in (("stdout", job.out), ("stderr", job.err)):
+        size = f.seek(0, os.SEEK_END)
+        if size:
+            ev.details[name] = _excerpt(f, size)
     ev.details["peak_rss_mb"] = round(rusage.ru_maxrss / 1024, 1)   # kB on Linux
     return ev
 

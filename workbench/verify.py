@@ -246,7 +246,7 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
         # longest checks first (by their last recorded run time), so workers finish together
         todo.sort(key=lambda i: -(store.last_runtime(i) or 0.0))
     todo_claims = [G.nodes[i]["claim"] for i in todo]
-    if isolate:
+    if isolate and todo_claims:
         run_isolated(todo_claims, finish, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
     else:
         for claim in todo_claims:
