@@ -91,16 +91,18 @@ class Store:
 
     Opening creates the file (and its directory) when missing; a path that cannot hold a
     store (its parent is a file, a directory, an unreadable file) is a :class:`WorkbenchError`.
-    ``retry_for`` is how many seconds :meth:`record` keeps retrying a locked store.
+    ``timeout`` is how many seconds SQLite waits for a lock before an attempt fails, and
+    ``retry_for`` how many more seconds :meth:`record` keeps retrying.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, *, retry_for: float = RETRY_FOR):
+    def __init__(self, path: str | os.PathLike | None = None, *, timeout: float = BUSY_TIMEOUT,
+                 retry_for: float = RETRY_FOR):
         self.path = str(default_store_path() if path is None else path)
         self.retry_for = retry_for
         if self.path != ":memory:":
             self._prepare_directory(Path(self.path))
         try:
-            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+            self._db = sqlite3.connect(self.path, timeout=timeout)
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise WorkbenchError(f"cannot open the result store {self.path}: {exc}") from None
