@@ -18,8 +18,8 @@ exactly one call ``on_done(claim, evidence)``, whatever the check does:
 - stdout and stderr are captured at the file-descriptor level (C and numba
   prints too); at most :data:`EXCERPT` characters of each (all of it, or its
   beginning and its end) are kept in ``evidence.details["stdout"]``/``["stderr"]``;
-- mpmath starts at its default precision (15 digits, not pretty), and BLAS
-  libraries use one thread (several children must not oversubscribe the
+- mpmath starts at its default precision (15 digits, not pretty: see
+  :func:`~workbench.validate.run_check`), and BLAS libraries use one thread (several children must not oversubscribe the
   cores, and the results must not depend on ``jobs``);
 - the child's peak resident memory is recorded in
   ``evidence.details["peak_rss_mb"]``.
@@ -79,14 +79,26 @@ def run_in_process(claim) -> Evidence:
 
 
 # -- the child ---------------------------------------------------------------------
-def _die_with_parent(parent_pid: int) -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (no-op elsewhere)."""
+def _libc_prctl():
+    """libc's ``prctl`` (Linux), looked up once in the parent: a child that loads ctypes
+    itself pays ~3 ms."""
+    if not sys.platform.startswith("linux"):   # pragma: no cover
+        return None
     try:
         import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):          # pragma: no cover - not Linux
-        pass
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):          # pragma: no cover
+        return None
+
+
+_PRCTL = _libc_prctl()
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (no-op elsewhere)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
     if os.getppid() != parent_pid:             # the parent died before prctl
         os._exit(1)
 
@@ -118,9 +130,6 @@ def _child(claim, result_fd: int, out_fd: int, err_fd: int, memory_mb: float | N
             resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
         for var in _THREAD_VARS:               # BLAS libraries first loaded by the check
             os.environ[var] = "1"
-        import mpmath as mp
-        mp.mp.dps = 15
-        mp.mp.pretty = False
         payload = run_check(claim).to_json().encode()
         view = memoryview(payload)
         while view:
@@ -190,14 +199,23 @@ def _start(claim, timeout, memory_mb) -> _Job:
     return _Job(claim, pid, r, pidfd, out, err, now, None if t is None else now + t, t)
 
 
-def _signal_group(pid: int, sig: int) -> None:
+def _signal_group(pid: int, sig: int, group_only: bool = False) -> None:
+    """Signal the child's process group (the child alone if it has none).  Only for a child
+    not yet reaped, whose pid cannot have been reused."""
     try:
         os.killpg(pid, sig)
     except (ProcessLookupError, PermissionError):
+        if group_only:
+            return
         try:
             os.kill(pid, sig)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def _exited(pid: int) -> bool:
+    """True when the child has ended (it is left unreaped)."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
 def _drain(job: _Job) -> bool:
@@ -338,20 +356,18 @@ def run_isolated(claims: Iterable, on_done: Callable[[object, Evidence], None], 
                         if _drain(job):
                             sel.unregister(job.result_fd)
                 for job in list(running.values()):
-                    if job.pidfd is not None and job not in ready:
-                        done = None
-                    else:
-                        pid, status, rusage = os.wait4(job.pid, os.WNOHANG)
-                        done = (status, rusage) if pid == job.pid else None
-                    if done is None:
+                    if (job.pidfd is not None and job not in ready) or not _exited(job.pid):
                         _enforce_deadline(job)
                         continue
-                    _signal_group(job.pid, signal.SIGKILL)   # whatever the check left behind
+                    # the exited child still holds its pid and group (a zombie): kill what the
+                    # check left behind in its group, then reap the child
+                    _signal_group(job.pid, signal.SIGKILL, group_only=True)
+                    _, status, rusage = os.wait4(job.pid, 0)
                     for fd in (job.result_fd, job.pidfd):
                         if fd is not None and fd in sel.get_map():
                             sel.unregister(fd)
                     del running[job.pid]
-                    ev = _finish(job, *done, memory_mb)
+                    ev = _finish(job, status, rusage, memory_mb)
                     _close(job)
                     on_done(job.claim, ev)
     finally:

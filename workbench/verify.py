@@ -13,6 +13,7 @@ import fnmatch
 import html
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -246,6 +247,9 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
         # longest checks first (by their last recorded run time), so workers finish together
         todo.sort(key=lambda i: -(store.last_runtime(i) or 0.0))
     todo_claims = [G.nodes[i]["claim"] for i in todo]
+    if isolate and not hasattr(os, "fork"):   # pragma: no cover - not POSIX
+        log.warning("checks run in this process: this platform cannot fork")
+        isolate = False
     if isolate and todo_claims:
         run_isolated(todo_claims, finish, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
     else:
