@@ -2,10 +2,10 @@
 
 ``verify``, ``list``, ``show``, ``why``, ``history``, ``plot``, ``graph``, ``export latex``.
 Ids on the command line may be topics or globs; ``show``, ``why`` and ``history`` print a
-section per matching claim, ``plot`` needs exactly one.  Every command sees the built-in derivations (unless ``--no-builtin``) plus
-the claim files given with ``--file``.  Errors in the user's input are
-printed as one line naming the problem (exit code 2); ``verify`` exits 0 only
-when every selected claim is verified.
+section per matching claim, ``plot`` needs exactly one.  Every command sees the built-in
+derivations (unless ``--no-builtin``) plus the claim files given with ``--file``.  Errors in
+the user's input are printed as one line naming the problem (exit code 2); ``verify`` exits 0
+only when every selected claim is verified.
 """
 
 from __future__ import annotations
