@@ -33,7 +33,8 @@ from .statements import (Agreement, Asymptotic, Equality, Inequality, Statement,
 
 __all__ = ["Kind", "Claim", "Derivation"]
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# matched with fullmatch: `$` would also match before a trailing newline ("a\n" accepted)
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 
 
 class Kind(str, Enum):
@@ -124,7 +125,7 @@ class Derivation:
     """
 
     def __init__(self, topic: str, title: str = "", source: str = ""):
-        if not isinstance(topic, str) or not _NAME.match(topic):
+        if not isinstance(topic, str) or not _NAME.fullmatch(topic):
             raise MalformedStatement(f"derivation topic {topic!r} must be a word (letters, digits, - _ .)")
         self.topic = topic
         self.title = title or topic
@@ -156,7 +157,7 @@ class Derivation:
             source: str = "", check: Callable | None = None, validator=None,
             params: dict | None = None) -> Claim:
         """Add a claim with any statement; the other declaration methods call this."""
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise MalformedStatement(f"claim name {name!r} in {self.topic} must be a word "
                                      "(letters, digits, - _ .), without '/'")
         cid = f"{self.topic}/{name}"
