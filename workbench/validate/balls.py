@@ -111,6 +111,12 @@ def _binomial(n, k):
     return (n + 1).gamma() / ((k + 1).gamma() * (n - k + 1).gamma())
 
 
+def _polygamma(n, z):
+    if not (n.is_exact() and n.imag.is_zero() and n.real.is_integer() and n.real >= 0):
+        raise NotBallable("polygamma of non-integer order (conventions differ)")
+    return z.polygamma(n)
+
+
 def _zeta(s, a=None):
     return s.zeta() if a is None else s.zeta(a)
 
@@ -124,7 +130,7 @@ _FUNCS = {
     sp.erfi: acb.erfi, sp.factorial: lambda z: (z + 1).gamma(), sp.binomial: _binomial,
     sp.zeta: _zeta, sp.besselj: lambda nu, z: z.bessel_j(nu),
     sp.bessely: lambda nu, z: z.bessel_y(nu), sp.besseli: lambda nu, z: z.bessel_i(nu),
-    sp.besselk: lambda nu, z: z.bessel_k(nu), sp.polygamma: lambda n, z: z.polygamma(n),
+    sp.besselk: lambda nu, z: z.bessel_k(nu), sp.polygamma: _polygamma,
     sp.beta: lambda a, b: a.gamma() * b.gamma() / (a + b).gamma(),
     sp.RisingFactorial: lambda a, n: a.rising(n), sp.LambertW: lambda z: z.lambertw(),
     sp.floor: _floor, sp.ceiling: _ceiling, sp.frac: _frac, sp.sign: _sign,

@@ -201,7 +201,7 @@ def _judge_equality(s: RandomPoints):
         if t == "stable":
             return _Point("differ", values=tuple(hi), extra={"rel": rel},
                           how=f"relative difference {mp.nstr(rel, 3)} stable from dps {p_lo} to {p_hi}")
-        if t == "rounding":
+        if t == "rounding" or rel <= mp.mpf(10) ** (6 - p_hi):    # shrank, or at p_hi's noise floor
             if all(trend(lo[i], hi[i]) in ("zero", "rounding") for i in (0, 1)):
                 return _Point("agree", digits=None, values=tuple(hi), how="both sides vanish")
             if rel <= mp.mpf(10) ** -s.digits:
@@ -232,6 +232,9 @@ def _judge_inequality(s: RandomPoints, strict: bool):
             return _Point(status, margin=rel, values=(small, big),
                           how=f"relative margin {mp.nstr(rel, 3)} stable from dps {p_lo} to {p_hi}")
         if t in ("zero", "rounding"):
+            if strict and p_hi < s.max_dps:       # a strict relation fails on a tie: be sure of it
+                return _Point("undecided", margin=rel, values=(small, big),
+                              how=f"sides equal to dps {p_hi}")
             how = f"sides equal (their difference shrinks with precision, {mp.nstr(m_hi, 3)} at dps {p_hi})"
             return _Point("violated" if strict else "holds", margin=mp.mpf(0), tight=True,
                           values=(small, big), how=how)

@@ -11,8 +11,8 @@ from three sources:
 * **breakpoints** -- where a side is not smooth: the arguments of
   ``floor``/``ceiling``/``frac`` equal to a small integer, of
   ``Abs``/``sign``/``Heaviside`` equal to 0, two arguments of ``Min``/``Max``
-  equal, a ``Piecewise`` condition's two sides equal, ``Mod(a, q)`` with
-  ``a/q`` an integer.  Solved exactly when the equation is a polynomial of
+  equal, a ``Piecewise`` or ``where`` condition's two sides equal,
+  ``Mod(a, q)`` with ``a/q`` an integer.  Solved exactly when the equation is a polynomial of
   degree <= 4 in one symbol (other symbols fixed at admissible values); each
   breakpoint comes with its neighbours (+-1 for integers, +-2^-40 relative
   for reals);
@@ -255,6 +255,9 @@ def sample_points(symbols, settings, where=None, domain=None, exprs=()):
     rng = random.Random(settings.seed)
     domain = {s: tuple(float(b) for b in box) for s, box in (domain or {}).items()}
     eqs = [g for e in exprs for g in breakpoint_equations(e)]
+    if where is not None:
+        eqs += [r.lhs - r.rhs for r in where.atoms(sp.core.relational.Relational)
+                if (r.lhs - r.rhs).free_symbols]
 
     def random_point():
         return {s: _draw(s, rng, domain.get(s)) for s in symbols}
