@@ -110,9 +110,9 @@ _MAX_BITS = 1 << 16
 
 
 def _ball_rungs(exprs, pt, s: RandomPoints):
-    """Yield ``(bits, balls)`` at rising precision: ``confirm_dps`` digits, then enough bits to
-    make up for the accuracy the balls lost (cancellation), up to 2^16 bits; stops when the
-    balls cannot be computed or are as accurate as asked."""
+    """Yield ``(bits, balls)`` at rising precision: ``confirm_dps`` digits, then 4 times more
+    bits at a time (to make up for accuracy lost to cancellation), up to 2^16 bits; stops when
+    the balls cannot be computed or are as accurate as asked."""
     need = bits_for_digits(s.confirm_dps)
     bits = need
     while True:
@@ -123,7 +123,7 @@ def _ball_rungs(exprs, pt, s: RandomPoints):
         acc = min(v.rel_accuracy_bits() for v in vals)
         if bits >= _MAX_BITS or acc >= need:
             return
-        bits = min(max(4 * bits, bits + need - acc + 64), _MAX_BITS)
+        bits = min(4 * bits, _MAX_BITS)
 
 
 def _ball_equality(exprs, pt, s: RandomPoints):
@@ -262,6 +262,7 @@ def _combine_equality(ball_res, num: _Point) -> _Point:
         return _Point("differ", rigorous=True, values=num.values, dps=num.dps, how=how,
                       extra=num.extra)
     agrees = num.status == "agree" and num.digits is not None
+    bdigits = min(bdigits, float(num.dps or 0) - 5) if num.dps else bdigits
     return _Point("agree", rigorous=True, digits=num.digits if agrees else bdigits,
                   values=num.values, dps=num.dps, how="confirmed by ball arithmetic")
 
