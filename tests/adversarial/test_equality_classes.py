@@ -202,3 +202,21 @@ def test_generated_monomial_inequalities(p, q, m, j):
     check(Inequality(sp.StrictGreaterThan(big, small, evaluate=False), where=x > t), True)
     check(Inequality(sp.StrictGreaterThan(big, small, evaluate=False), where=x >= t), False)
     check(Inequality(sp.GreaterThan(big, small, evaluate=False), where=x >= t), True)
+
+
+# -- beyond the precision: the answer may be "inconclusive", never the wrong one -------------------
+BEYOND = [
+    pytest.param(Equality(sp.cosh(x) ** 2 - sp.sinh(x) ** 2, 1), True, id="cancellation-true"),
+    pytest.param(held(sp.StrictLessThan, sp.exp(x), sp.exp(x) + 1), True, id="strict-below-resolution"),
+    pytest.param(Equality(sp.erfc(x + 30), 1 - sp.erf(x + 30)), True, id="erfc-cancellation"),
+    pytest.param(held(sp.StrictGreaterThan, sp.sin(sp.pi * k, evaluate=False), 0), False,
+                 id="numeric-tie-strict-false"),
+    pytest.param(held(sp.GreaterThan, sp.cosh(x) ** 2, sp.sinh(x) ** 2 + 2), False,
+                 id="cancellation-false"),
+]
+
+
+@pytest.mark.parametrize("stmt, truth", BEYOND)
+def test_beyond_precision_never_wrong(stmt, truth):
+    ev = validate_equality(stmt) if isinstance(stmt, Equality) else validate_inequality(stmt)
+    assert ev.outcome != ("refuted" if truth else "supported"), ev.summary

@@ -18,7 +18,7 @@ import flint
 import sympy as sp
 from flint import acb, arb, fmpq, fmpz
 
-__all__ = ["NotBallable", "ball", "ballable", "bits_for_digits"]
+__all__ = ["NotBallable", "ball", "ballable", "bits_for_digits", "exact_values"]
 
 
 class NotBallable(Exception):
@@ -199,3 +199,20 @@ def ball(expr, point: dict, bits: int) -> acb:
     with flint.ctx.workprec(bits):
         env = {s: _number(v) for s, v in point.items()}
         return _eval(expr, env)
+
+
+def exact_values(exprs, point: dict):
+    """The exact values (sympy Rationals) of rational functions with rational coefficients at a
+    rational point, or ``None`` when that does not apply (a float or irrational anywhere, a pole)."""
+    if not all(isinstance(v, sp.Rational) for v in point.values()):
+        return None
+    syms = list(point)
+    out = []
+    for e in exprs:
+        if syms and not e.is_rational_function(*syms):
+            return None
+        v = e.xreplace(point)
+        if not isinstance(v, sp.Rational):
+            return None
+        out.append(v)
+    return out

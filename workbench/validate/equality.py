@@ -39,7 +39,7 @@ import sympy as sp
 from ..errors import MalformedStatement
 from ..evidence import Evidence, Measured
 from ..statements import Equality, Inequality
-from .balls import NotBallable, ball, ballable, bits_for_digits
+from .balls import NotBallable, ball, ballable, bits_for_digits, exact_values
 from .numeric import STEP, Evaluator, trend
 from .points import format_point, sample_points
 
@@ -112,26 +112,34 @@ _MAX_BITS = 1 << 16
 def _ball_rungs(exprs, pt, s: RandomPoints):
     """Yield ``(bits, balls)`` at rising precision: ``confirm_dps`` digits, then 4 times more
     bits at a time (to make up for accuracy lost to cancellation), up to 2^16 bits; stops when
-    the balls cannot be computed or are as accurate as asked."""
-    need = bits_for_digits(s.confirm_dps)
-    bits = need
+    the balls cannot be computed.  The caller stops when it can decide."""
+    bits = bits_for_digits(s.confirm_dps)
     while True:
         vals = _balls(exprs, pt, bits)
         if vals is None:
             return
         yield bits, vals
-        acc = min(v.rel_accuracy_bits() for v in vals)
-        if bits >= _MAX_BITS or acc >= need:
+        if bits >= _MAX_BITS:
             return
         bits = min(4 * bits, _MAX_BITS)
+
+
+def _identical(exprs) -> bool:
+    """sympy's automatic simplification already makes the two sides equal (``f - f``)."""
+    return (exprs[0] - exprs[1]) == 0
 
 
 def _ball_equality(exprs, pt, s: RandomPoints):
     """``("unequal", None)``, ``("equal", digits)`` (rigorous relative bound), ``("open", None)``
     (the balls are too wide to decide: heavy cancellation, or sides that vanish), or ``None``
     (no ball evaluation)."""
-    found = None
+    exact = exact_values(exprs, pt)
+    if exact is not None:
+        return ("equal", math.inf) if exact[0] == exact[1] else ("unequal", None)
+    found, same = None, _identical(exprs)
     for bits, (lhs, rhs) in _ball_rungs(exprs, pt, s):
+        if same:
+            return "equal", math.inf
         found = "open", None
         with flint.ctx.workprec(bits):
             diff = lhs - rhs
@@ -149,10 +157,16 @@ def _ball_equality(exprs, pt, s: RandomPoints):
 def _ball_inequality(exprs, pt, s: RandomPoints, strict: bool):
     """``"holds"``, ``"violated"`` (both rigorous), ``"open"`` (the margin's ball contains 0) or
     ``None`` (no ball evaluation); ``exprs = [small, big]``."""
-    found = None
+    exact = exact_values(exprs, pt)
+    if exact is not None:
+        margin = exact[1] - exact[0]
+        return "holds" if (margin > 0 if strict else margin >= 0) else "violated"
+    found, same = None, _identical(exprs)
     for bits, (small, big) in _ball_rungs(exprs, pt, s):
         if not (small.imag.is_zero() and big.imag.is_zero()):
             return None
+        if same:
+            return "violated" if strict else "holds"
         found = "open"
         with flint.ctx.workprec(bits):
             margin = big.real - small.real
@@ -232,9 +246,10 @@ def _judge_inequality(s: RandomPoints, strict: bool):
             return _Point(status, margin=rel, values=(small, big),
                           how=f"relative margin {mp.nstr(rel, 3)} stable from dps {p_lo} to {p_hi}")
         if t in ("zero", "rounding"):
-            if strict and p_hi < s.max_dps:       # a strict relation fails on a tie: be sure of it
-                return _Point("undecided", margin=rel, values=(small, big),
-                              how=f"sides equal to dps {p_hi}")
+            if strict:      # equal, or unequal beyond the precision: only a proof can tell
+                return _Point("undecided", margin=rel, values=(small, big), tight=True,
+                              how=f"sides equal to {p_hi} digits (a strict relation needs a proof "
+                                  "that they differ)")
             how = f"sides equal (their difference shrinks with precision, {mp.nstr(m_hi, 3)} at dps {p_hi})"
             return _Point("violated" if strict else "holds", margin=mp.mpf(0), tight=True,
                           values=(small, big), how=how)
