@@ -392,8 +392,12 @@ def validate_equality(stmt: Equality, settings: RandomPoints | None = None) -> E
                 measured = {"lhs": Measured(mp.nstr(lhs, 25)), "rhs": Measured(mp.nstr(rhs, 25))}
                 if "rel" in bad.extra:
                     measured["relative difference"] = Measured(mp.nstr(bad.extra["rel"], 5))
-        return sweep.evidence("failed", f"refuted at {format_point(pt)}: lhs = {_fmt(lhs)}, "
-                              f"rhs = {_fmt(rhs)} ({bad.how})", t0, outcome="refuted",
+        shown = 15
+        if "rel" in bad.extra and bad.extra["rel"] > 0:
+            shown = int(min(bad.dps or s.confirm_dps, max(15, 5 - mp.log10(bad.extra["rel"]))))
+        where = f" at {format_point(pt)}" if pt else ""
+        return sweep.evidence("failed", f"refuted{where}: lhs = {_fmt(lhs, shown)}, "
+                              f"rhs = {_fmt(rhs, shown)} ({bad.how})", t0, outcome="refuted",
                               measured=measured, details={"counterexample": format_point(pt),
                                                           "rigorous": bad.rigorous})
     agree = [r.digits for _, r in sweep.results if r.status == "agree" and r.digits is not None]

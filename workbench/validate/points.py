@@ -203,7 +203,7 @@ def _breakpoints_1d(eqs, sym) -> list:
     return values
 
 
-def _breakpoint_points(eqs, symbols, rng, box_of, make_base) -> list:
+def _breakpoint_points(eqs, make_base) -> list:
     """Points on multi-symbol breakpoints: fix all symbols but one at random admissible values,
     then solve for the last one (a few base points per equation)."""
     points = []
@@ -270,7 +270,7 @@ def sample_points(symbols, settings, where=None, domain=None, exprs=()):
                       else _draw(t, rng, domain.get(t))) for t in symbols if t != s}
             pt[s] = v
             special.append(pt)
-    special += _breakpoint_points(eqs, symbols, rng, domain.get, random_point)
+    special += _breakpoint_points(eqs, random_point)
 
     points, seen = [], set()
     for pt in special:
