@@ -16,19 +16,24 @@ hashed by a digest of ``pickle.dumps``; an object that cannot be pickled makes t
 
 Coarse (sound, see :mod:`workbench.dependencies`): the source of every ours module that the
 claim's functions live in or reach (globals, module attributes, imports inside functions)
-and of everything those modules import, transitively; the source of the whole
-``workbench`` package (engine and validators); the versions of Python, numpy, scipy,
-mpmath, sympy, numba, python-flint and networkx; the content of declared ``inputs=`` files.
+and of everything those modules import, transitively -- for a module that declares claims,
+its top-level code minus function bodies and claim declarations, which the fine-grained
+layer covers per claim (so editing one claim re-runs it and its dependents only); the
+source of the whole ``workbench`` package (engine and validators: an engine fix re-runs
+everything); the versions of Python, numpy, scipy, mpmath, sympy, numba, python-flint and
+networkx; the content of declared ``inputs=`` files.
 
 The *effective* hash is the own hash plus the effective hashes of the premises (Merkle), so
 a change invalidates the claim and everything downstream of it.
 
 Blind spots (not hashed; a change here is not noticed): environment variables; files read by
 a check but not declared in ``inputs=``; the network; modules imported by computed names
-(``import_module(name)`` with a non-literal name) or reached by dynamic lookups
-(``globals()[...]``, ``getattr(module, name)`` with a computed name) from a module that is
-not otherwise in the closure; side effects of a claim module's *function bodies* on global
-state of libraries; run-time mutation of the engine's own module globals; in a long-running
+(``import_module(name)`` with a non-literal name); code reached only by dynamic lookups
+(``globals()[...]``, ``getattr(module, name)`` with a computed name) that is in neither
+layer -- a function body of a claim file reached that way, or a module not otherwise
+imported; a claim file's module-level side effects on libraries' global
+state when the claim runs no function of that file (a statement checked by its validator);
+run-time mutation of the engine's own module globals; in a long-running
 process, a module edited on disk after it was imported (the hash follows the file, the
 running code does not).
 """
