@@ -142,6 +142,7 @@ def _registered_roots() -> frozenset[str]:
     return frozenset(name.split(".")[0] for name in builtin_modules())
 
 
+@lru_cache(maxsize=None)
 def _installed(path: str) -> bool:
     real = os.path.realpath(path)
     parts = Path(real).parts
@@ -194,8 +195,13 @@ def _package_of(name: str, path: str) -> str:
     return name if Path(path).name == "__init__.py" else name.rpartition(".")[0]
 
 
-def _static_imports(tree: ast.Module, package: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _static_imports(digest: str, package: str) -> frozenset[str]:
+    """Modules named by the import statements of the ``.py`` file with this content digest."""
+    tree = _tree(digest)
     out: set[str] = set()
+    if tree is None:
+        return frozenset()
 
     def resolve(mod, level):
         try:
@@ -216,7 +222,7 @@ def _static_imports(tree: ast.Module, package: str) -> set[str]:
               and getattr(node.func, "attr", getattr(node.func, "id", None))
               in ("import_module", "__import__")):
             out.add(node.args[0].value)
-    return {m for m in out if m}
+    return frozenset(m for m in out if m)
 
 
 def _declares(node, derivations: set[str]) -> bool:
@@ -226,8 +232,10 @@ def _declares(node, derivations: set[str]) -> bool:
             and node.func.value.id in derivations)
 
 
-def _masked_text(tree: ast.Module, derivations: set[str]) -> str:
-    """The module's top-level code without function bodies and claim declarations."""
+@lru_cache(maxsize=1024)
+def _masked_digest(digest: str, derivations: frozenset[str]) -> str:
+    """Digest of the module's top-level code without function bodies and claim declarations."""
+    tree = _tree(digest)
     out = []
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -239,7 +247,7 @@ def _masked_text(tree: ast.Module, derivations: set[str]) -> str:
             continue
         else:
             out.append(ast.dump(stmt))
-    return "\n".join(out)
+    return "masked:" + hashlib.sha256("\n".join(out).encode()).hexdigest()
 
 
 def _module_derivations(name: str) -> set[str]:
@@ -282,13 +290,12 @@ class ModuleInfo:
         content = file_digest(path)
         tree = _tree(content) if path.endswith(".py") else None
         if tree is not None and derivations:
-            self.digest = "masked:" + hashlib.sha256(
-                _masked_text(tree, derivations).encode()).hexdigest()
+            self.digest = _masked_digest(content, frozenset(derivations))
         else:
             self.digest = content
         deps = set(_parents(name)) | _runtime_refs(name)
         if tree is not None:
-            deps |= _static_imports(tree, _package_of(name, path))
+            deps |= _static_imports(content, _package_of(name, path))
         deps.discard(name)
         self.deps = frozenset(deps)
 

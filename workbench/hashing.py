@@ -275,7 +275,8 @@ def _names(code) -> set[str]:
     return names
 
 
-def _imports_in(code, package) -> set[str]:
+@functools.lru_cache(maxsize=8192)
+def _imports_in(code, package) -> frozenset[str]:
     """Modules named by ``import`` statements inside a function (and its nested code)."""
     out: set[str] = set()
     if _IMPORT_NAME in code.co_code[::2]:
@@ -294,7 +295,7 @@ def _imports_in(code, package) -> set[str]:
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             out |= _imports_in(const, package)
-    return out
+    return frozenset(out)
 
 
 def fingerprint(obj: Any) -> str:
