@@ -22,9 +22,12 @@ Example
 from __future__ import annotations
 
 import html
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any, Callable
 
 from .errors import DuplicateClaim, MalformedStatement
@@ -80,6 +83,8 @@ class Claim:
         default chosen by statement type.
     params : dict
         Keyword parameters of the check (a check is a pure function of them).
+    inputs : tuple of str
+        Absolute paths of the data files the check reads; their content enters the hash.
     """
 
     id: str
@@ -91,6 +96,7 @@ class Claim:
     check: Callable | None = None
     validator: Any = None
     params: dict = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
 
     @property
     def topic(self) -> str:
@@ -131,6 +137,9 @@ class Derivation:
         self.title = title or topic
         self.source = source
         self._claims: dict[str, Claim] = {}
+        # declared inputs are relative to the directory of the file that creates the derivation
+        caller = sys._getframe(1).f_globals.get("__file__")
+        self._base = Path(caller).resolve().parent if caller else Path.cwd()
 
     # -- container protocol ----------------------------------------------
     def __iter__(self):
@@ -155,8 +164,12 @@ class Derivation:
     # -- declaring claims ---------------------------------------------------
     def add(self, name: str, statement, *, title: str = "", kind="lemma", uses=(),
             source: str = "", check: Callable | None = None, validator=None,
-            params: dict | None = None) -> Claim:
-        """Add a claim with any statement; the other declaration methods call this."""
+            params: dict | None = None, inputs=()) -> Claim:
+        """Add a claim with any statement; the other declaration methods call this.
+
+        ``inputs`` lists the data files the check reads (paths relative to the directory of
+        the file that created the derivation); their content is part of the claim's hash.
+        """
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise MalformedStatement(f"claim name {name!r} in {self.topic} must be a word "
                                      "(letters, digits, - _ .), without '/'")
@@ -178,9 +191,20 @@ class Derivation:
             raise MalformedStatement(f"{cid}: a free-form statement needs a check function")
         claim = Claim(id=cid, title=title or name, kind=Kind.coerce(kind), statement=statement,
                       uses=tuple(dict.fromkeys(self._absolute(u) for u in uses)),
-                      source=source, check=check, validator=validator, params=dict(params or {}))
+                      source=source, check=check, validator=validator, params=dict(params or {}),
+                      inputs=self._inputs(cid, inputs))
         self._claims[cid] = claim
         return claim
+
+    def _inputs(self, cid, inputs) -> tuple[str, ...]:
+        if isinstance(inputs, (str, os.PathLike)):
+            inputs = [inputs]
+        out = []
+        for p in inputs:
+            if not isinstance(p, (str, os.PathLike)) or not str(p):
+                raise MalformedStatement(f"{cid}: input {p!r} is not a file path")
+            out.append(str((self._base / p).resolve()))
+        return tuple(out)
 
     def _statement(self, name, cls, /, *args, **kwargs):
         try:
@@ -191,7 +215,7 @@ class Derivation:
     def asymptotic(self, name: str, *, variable, leading, sequence: Callable | None = None,
                    expression=None, subsequence=None, corrections=1, sequence_name=None,
                    title: str = "", kind="asymptotic", uses=(), source: str = "",
-                   validator=None, digits: int | None = None, params=None) -> Claim:
+                   validator=None, digits: int | None = None, params=None, inputs=()) -> Claim:
         """Declare ``a(variable) ~ leading``; see :class:`~workbench.statements.Asymptotic`.
 
         ``digits`` is shorthand for ``validator=Extrapolation(digits=...)``.
@@ -201,38 +225,38 @@ class Derivation:
                                corrections=corrections, name=sequence_name)
         validator = _with_digits(validator, digits, "Extrapolation")
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator, params=params)
+                        validator=validator, params=params, inputs=inputs)
 
     def equality(self, name: str, lhs, rhs, *, where=None, domain=None, title: str = "",
                  kind="lemma", uses=(), source: str = "", validator=None,
-                 digits: int | None = None) -> Claim:
+                 digits: int | None = None, inputs=()) -> Claim:
         """Declare ``lhs = rhs``; see :class:`~workbench.statements.Equality`."""
         stmt = self._statement(name, Equality, lhs, rhs, where=where, domain=domain or {})
         validator = _with_digits(validator, digits, "RandomPoints")
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator)
+                        validator=validator, inputs=inputs)
 
     def inequality(self, name: str, relation, *, where=None, domain=None, title: str = "",
-                   kind="lemma", uses=(), source: str = "", validator=None) -> Claim:
+                   kind="lemma", uses=(), source: str = "", validator=None, inputs=()) -> Claim:
         """Declare a relation ``<, <=, >, >=``; see :class:`~workbench.statements.Inequality`."""
         stmt = self._statement(name, Inequality, relation, where=where, domain=domain or {})
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator)
+                        validator=validator, inputs=inputs)
 
     def agreement(self, name: str, *, estimate: Callable, reference, seeds=tuple(range(8)),
                   k: float = 3.0, systematic: float = 0.0, quantity=r"\hat{X}",
                   reference_label="X", params=None, title: str = "", kind="lemma", uses=(),
-                  source: str = "") -> Claim:
+                  source: str = "", inputs=()) -> Claim:
         """Declare that a noisy estimate agrees with a reference; see
         :class:`~workbench.statements.Agreement`."""
         stmt = self._statement(name, Agreement, estimate=estimate, reference=reference,
                                seeds=tuple(seeds), k=k, systematic=systematic,
                                quantity=quantity, reference_label=reference_label)
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        params=params)
+                        params=params, inputs=inputs)
 
     def claim(self, name: str, *, statement, title: str = "", kind="lemma", uses=(),
-              source: str = "", params=None):
+              source: str = "", params=None, inputs=()):
         """Decorator: the function is the claim's check.
 
         >>> D = Derivation("doc")
@@ -244,7 +268,7 @@ class Derivation:
         """
         def decorate(func):
             self.add(name, statement, title=title, kind=kind, uses=uses, source=source,
-                     check=func, params=params)
+                     check=func, params=params, inputs=inputs)
             return func
         return decorate
 
