@@ -23,9 +23,14 @@ def test_gamma_ratio_verified_to_20_digits():
     assert ev.digits >= 20
     assert ev.methods == ["richardson", "wynn-epsilon"]
     assert ev.precisions == [30, 45]
-    # every method at every precision is recorded with an error bar
-    assert len([k for k in ev.measured if k.startswith("exponent[")]) == 4
-    assert len([k for k in ev.measured if k.startswith("constant[")]) == 4
+    # every method at every precision on every lattice is recorded with an error bar:
+    # 2 primary runs + 12 residue lattices (every class mod m <= 12), 2 methods each
+    assert len([k for k in ev.measured if k.startswith("exponent[")]) == 28
+    assert len([k for k in ev.measured if k.startswith("constant[")]) == 28
+    labels = [lat["label"] for lat in ev.grid["lattices"]]
+    assert labels[:2] == ["primary", "primary"]
+    assert {f"residue {c} mod 27720" for c in range(12)} <= set(labels)
+    assert ev.grid["range"][0] == "16"                 # the evidence states the range it saw
 
 
 def test_wrong_exponent_refuted_with_measured_exponent():
@@ -101,7 +106,7 @@ def test_subsequence_parity():
     assert validate_asymptotic(even).verdict == "verified"
     odd = Asymptotic(n, 2 / n ** 2, sequence=seq, subsequence=(2, 1))
     ev = validate_asymptotic(odd)
-    assert ev.outcome == "refuted" and "sign" in ev.summary
+    assert ev.outcome == "refuted" and "= 0 at every node" in ev.summary
 
 
 def test_real_variable():

@@ -9,7 +9,7 @@ import sympy as sp
 from workbench.printing import latex, latex_text
 
 MODULES = ["workbench.claims", "workbench.graph", "workbench.printing", "workbench.statements",
-           "workbench.validate.extrapolation", "workbench.export.dot"]
+           "workbench.validate.extrapolation", "workbench.export.dot", "workbench.export.latex"]
 
 
 @pytest.mark.parametrize("name", MODULES)

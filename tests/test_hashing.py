@@ -1,6 +1,15 @@
 """Claim hashes change exactly when what the check computes changes."""
 
+import functools
+import os
+import subprocess
+import sys
+import threading
+import types
+
 import mpmath as mp
+import numpy as np
+import pytest
 import sympy as sp
 
 from workbench import Derivation
@@ -47,3 +56,111 @@ def test_effective_hash_follows_premises():
     h1, h2 = build(True), build(False)
     assert h1["p/a"] != h2["p/a"] and h1["p/b"] != h2["p/b"]
     assert h1["p/c"] == h2["p/c"]
+
+
+# -- values of referenced globals (what changes at run time without a source edit) --------
+LIMIT = mp.mpf(1) / 3
+SETTINGS = types.SimpleNamespace(bound=2)
+TABLE = np.arange(4.0)
+
+
+class Scaler:
+    def __init__(self, factor):
+        self.factor = factor
+
+    def apply(self, k):
+        return self.factor * k
+
+
+def free(check):
+    D = Derivation("v")
+    D.add("c", "a check", check=check)
+    return D["c"]
+
+
+def uses_limit():
+    return LIMIT < 1
+
+
+def uses_settings():
+    return SETTINGS.bound > 1
+
+
+def uses_table():
+    return TABLE.sum() > 0
+
+
+def test_global_mpf_value_enters_the_hash(monkeypatch):
+    before = own_hash(free(uses_limit))
+    monkeypatch.setattr(sys.modules[__name__], "LIMIT", mp.mpf(1) / 7)
+    assert own_hash(free(uses_limit)) != before
+
+
+def test_mpf_is_hashed_at_full_precision():
+    with mp.workdps(40):
+        a, b = mp.mpf(1) / 3, mp.mpf(1) / 3 + mp.mpf(10) ** -35
+    assert own_hash(free(lambda: a > 0)) != own_hash(free(lambda: b > 0))
+
+
+def test_object_attribute_enters_the_hash(monkeypatch):
+    before = own_hash(free(uses_settings))
+    monkeypatch.setattr(SETTINGS, "bound", 3)
+    assert own_hash(free(uses_settings)) != before
+
+
+def test_numpy_array_content_enters_the_hash(monkeypatch):
+    before = own_hash(free(uses_table))
+    monkeypatch.setattr(sys.modules[__name__], "TABLE", np.arange(4.0) + 1)
+    assert own_hash(free(uses_table)) != before
+
+
+def test_partial_arguments_enter_the_hash():
+    def at_least(a, b):
+        return a >= b
+    assert own_hash(free(functools.partial(at_least, 3, 2))) != own_hash(
+        free(functools.partial(at_least, 1, 2)))
+    assert own_hash(free(functools.partial(at_least, 3, b=2))) != own_hash(
+        free(functools.partial(at_least, 3, b=1)))
+
+
+def test_bound_method_self_enters_the_hash():
+    assert own_hash(free(Scaler(2).apply)) != own_hash(free(Scaler(3).apply))
+    assert own_hash(free(Scaler(2).apply)) == own_hash(free(Scaler(2).apply))
+
+
+def test_lambdified_expression_enters_the_hash():
+    t = sp.Symbol("t")
+    f2, f3 = sp.lambdify(t, t**2, "mpmath"), sp.lambdify(t, t**3, "mpmath")
+    assert own_hash(free(f2)) == own_hash(free(sp.lambdify(t, t**2, "mpmath")))
+    assert own_hash(free(f2)) != own_hash(free(f3))
+    g2, g3 = (lambda: f2(3) == 9), (lambda: f3(3) == 9)   # reached through a closure
+    assert own_hash(free(g2)) != own_hash(free(g3))
+
+
+def test_an_unhashable_value_changes_the_hash_every_time():
+    lock = threading.Lock()          # cannot be pickled nor walked
+    claim = free(lambda: lock is not None)
+    with pytest.warns(RuntimeWarning, match="cannot hash"):
+        assert own_hash(claim) != own_hash(claim)
+
+
+SET_CHECK = '''
+import sympy as sp
+from workbench import Derivation
+from workbench.hashing import own_hash
+D = Derivation("s")
+D.add("c", "members", check=lambda: "b" in {"a", "b", "c", "d"}, params={})
+print(own_hash(D["c"]))
+'''
+
+
+def test_hash_is_stable_across_processes_with_set_constants(tmp_path):
+    f = tmp_path / "set_check.py"
+    f.write_text(SET_CHECK)
+    outs = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        proc = subprocess.run([sys.executable, str(f)], env=env, capture_output=True, text=True,
+                              timeout=120, check=True)
+        outs.add(proc.stdout.strip())
+    assert len(outs) == 1

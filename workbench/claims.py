@@ -22,9 +22,12 @@ Example
 from __future__ import annotations
 
 import html
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any, Callable
 
 from .errors import DuplicateClaim, MalformedStatement
@@ -33,7 +36,8 @@ from .statements import (Agreement, Asymptotic, Equality, Inequality, Statement,
 
 __all__ = ["Kind", "Claim", "Derivation"]
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# matched with fullmatch: `$` would also match before a trailing newline ("a\n" accepted)
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 
 
 class Kind(str, Enum):
@@ -79,6 +83,8 @@ class Claim:
         default chosen by statement type.
     params : dict
         Keyword parameters of the check (a check is a pure function of them).
+    inputs : tuple of str
+        Absolute paths of the data files the check reads; their content enters the hash.
     timeout : float, optional
         Seconds the check may run before it is stopped and recorded as an error;
         ``None`` uses the run's default (``verify --timeout``).  Not part of the hash.
@@ -93,6 +99,7 @@ class Claim:
     check: Callable | None = None
     validator: Any = None
     params: dict = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
     timeout: float | None = None
 
     @property
@@ -128,12 +135,15 @@ class Derivation:
     """
 
     def __init__(self, topic: str, title: str = "", source: str = ""):
-        if not isinstance(topic, str) or not _NAME.match(topic):
+        if not isinstance(topic, str) or not _NAME.fullmatch(topic):
             raise MalformedStatement(f"derivation topic {topic!r} must be a word (letters, digits, - _ .)")
         self.topic = topic
         self.title = title or topic
         self.source = source
         self._claims: dict[str, Claim] = {}
+        # declared inputs are relative to the directory of the file that creates the derivation
+        caller = sys._getframe(1).f_globals.get("__file__")
+        self._base = Path(caller).resolve().parent if caller else Path.cwd()
 
     # -- container protocol ----------------------------------------------
     def __iter__(self):
@@ -158,9 +168,13 @@ class Derivation:
     # -- declaring claims ---------------------------------------------------
     def add(self, name: str, statement, *, title: str = "", kind="lemma", uses=(),
             source: str = "", check: Callable | None = None, validator=None,
-            params: dict | None = None, timeout: float | None = None) -> Claim:
-        """Add a claim with any statement; the other declaration methods call this."""
-        if not isinstance(name, str) or not _NAME.match(name):
+            params: dict | None = None, inputs=(), timeout: float | None = None) -> Claim:
+        """Add a claim with any statement; the other declaration methods call this.
+
+        ``inputs`` lists the data files the check reads (paths relative to the directory of
+        the file that created the derivation); their content is part of the claim's hash.
+        """
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise MalformedStatement(f"claim name {name!r} in {self.topic} must be a word "
                                      "(letters, digits, - _ .), without '/'")
         cid = f"{self.topic}/{name}"
@@ -186,9 +200,19 @@ class Derivation:
         claim = Claim(id=cid, title=title or name, kind=Kind.coerce(kind), statement=statement,
                       uses=tuple(dict.fromkeys(self._absolute(u) for u in uses)),
                       source=source, check=check, validator=validator, params=dict(params or {}),
-                      timeout=timeout)
+                      inputs=self._inputs(cid, inputs), timeout=timeout)
         self._claims[cid] = claim
         return claim
+
+    def _inputs(self, cid, inputs) -> tuple[str, ...]:
+        if isinstance(inputs, (str, os.PathLike)):
+            inputs = [inputs]
+        out = []
+        for p in inputs:
+            if not isinstance(p, (str, os.PathLike)) or not str(p):
+                raise MalformedStatement(f"{cid}: input {p!r} is not a file path")
+            out.append(str((self._base / p).resolve()))
+        return tuple(out)
 
     def _statement(self, name, cls, /, *args, **kwargs):
         try:
@@ -199,7 +223,8 @@ class Derivation:
     def asymptotic(self, name: str, *, variable, leading, sequence: Callable | None = None,
                    expression=None, subsequence=None, corrections=1, sequence_name=None,
                    title: str = "", kind="asymptotic", uses=(), source: str = "",
-                   validator=None, digits: int | None = None, params=None, timeout=None) -> Claim:
+                   validator=None, digits: int | None = None, params=None, inputs=(),
+                   timeout=None) -> Claim:
         """Declare ``a(variable) ~ leading``; see :class:`~workbench.statements.Asymptotic`.
 
         ``digits`` is shorthand for ``validator=Extrapolation(digits=...)``.
@@ -209,38 +234,39 @@ class Derivation:
                                corrections=corrections, name=sequence_name)
         validator = _with_digits(validator, digits, "Extrapolation")
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator, params=params, timeout=timeout)
+                        validator=validator, params=params, inputs=inputs, timeout=timeout)
 
     def equality(self, name: str, lhs, rhs, *, where=None, domain=None, title: str = "",
                  kind="lemma", uses=(), source: str = "", validator=None,
-                 digits: int | None = None, timeout=None) -> Claim:
+                 digits: int | None = None, inputs=(), timeout=None) -> Claim:
         """Declare ``lhs = rhs``; see :class:`~workbench.statements.Equality`."""
         stmt = self._statement(name, Equality, lhs, rhs, where=where, domain=domain or {})
         validator = _with_digits(validator, digits, "RandomPoints")
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator, timeout=timeout)
+                        validator=validator, inputs=inputs, timeout=timeout)
 
     def inequality(self, name: str, relation, *, where=None, domain=None, title: str = "",
-                   kind="lemma", uses=(), source: str = "", validator=None, timeout=None) -> Claim:
+                   kind="lemma", uses=(), source: str = "", validator=None, inputs=(),
+                   timeout=None) -> Claim:
         """Declare a relation ``<, <=, >, >=``; see :class:`~workbench.statements.Inequality`."""
         stmt = self._statement(name, Inequality, relation, where=where, domain=domain or {})
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        validator=validator, timeout=timeout)
+                        validator=validator, inputs=inputs, timeout=timeout)
 
     def agreement(self, name: str, *, estimate: Callable, reference, seeds=tuple(range(8)),
                   k: float = 3.0, systematic: float = 0.0, quantity=r"\hat{X}",
                   reference_label="X", params=None, title: str = "", kind="lemma", uses=(),
-                  source: str = "", timeout=None) -> Claim:
+                  source: str = "", inputs=(), timeout=None) -> Claim:
         """Declare that a noisy estimate agrees with a reference; see
         :class:`~workbench.statements.Agreement`."""
         stmt = self._statement(name, Agreement, estimate=estimate, reference=reference,
                                seeds=tuple(seeds), k=k, systematic=systematic,
                                quantity=quantity, reference_label=reference_label)
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
-                        params=params, timeout=timeout)
+                        params=params, inputs=inputs, timeout=timeout)
 
     def claim(self, name: str, *, statement, title: str = "", kind="lemma", uses=(),
-              source: str = "", params=None, timeout=None):
+              source: str = "", params=None, inputs=(), timeout=None):
         """Decorator: the function is the claim's check.
 
         >>> D = Derivation("doc")
@@ -252,7 +278,7 @@ class Derivation:
         """
         def decorate(func):
             self.add(name, statement, title=title, kind=kind, uses=uses, source=source,
-                     check=func, params=params, timeout=timeout)
+                     check=func, params=params, inputs=inputs, timeout=timeout)
             return func
         return decorate
 

@@ -1,10 +1,11 @@
 """The ``workbench`` command.
 
-``verify``, ``list``, ``show``, ``why``, ``graph``, ``export latex``, ``history``.
-Every command sees the built-in derivations (unless ``--no-builtin``) plus
-the claim files given with ``--file``.  Errors in the user's input are
-printed as one line naming the problem (exit code 2); ``verify`` exits 0 only
-when every selected claim is verified.
+``verify``, ``list``, ``show``, ``why``, ``history``, ``plot``, ``graph``, ``export latex``.
+Ids on the command line may be topics or globs; ``show``, ``why`` and ``history`` print a
+section per matching claim, ``plot`` needs exactly one.  Every command sees the built-in
+derivations (unless ``--no-builtin``) plus the claim files given with ``--file``.  Errors in
+the user's input are printed as one line naming the problem (exit code 2); ``verify`` exits 0
+only when every selected claim is verified.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .errors import WorkbenchError
 from .graph import premises, unblocks, why as why_chains
@@ -184,6 +186,31 @@ def verify(ids, claims, store, as_json, force, jobs, timeout, memory_mb, no_isol
     sys.exit(0 if report.ok else 1)
 
 
+def _plain(value) -> Text:
+    """Text printed as is: no rich markup (a title may contain ``[red]`` or ``[/]``), no emoji."""
+    return Text(str(value))
+
+
+def _status_text(status: str) -> Text:
+    return Text(status, style=STYLE[status])
+
+
+def _line(*parts) -> Text:
+    """A line from plain strings and (string, style) pairs, none of them read as markup."""
+    return Text.assemble(*((p[0], p[1]) if isinstance(p, tuple) else str(p) for p in parts))
+
+
+def _single(report, pattern: str, what: str) -> str:
+    """The one claim ``pattern`` matched; a :class:`WorkbenchError` when it matched several
+    (one that matches none was refused already by :func:`~workbench.verify.select`)."""
+    hits = report.selected
+    if len(hits) != 1:
+        shown = ", ".join(hits[:5]) + (", ..." if len(hits) > 5 else "")
+        raise WorkbenchError(f"{what} takes one claim, but {pattern!r} matches {len(hits)} "
+                             f"({shown}); name one by its full id")
+    return hits[0]
+
+
 @main.command(name="list")
 @click.argument("ids", nargs=-1)
 @sources_options
@@ -195,68 +222,98 @@ def list_(ids, claims, store):
     for col in ("claim", "kind", "status", "title"):
         t.add_column(col)
     for cid, r in report.results.items():
-        t.add_row(cid, r.claim.kind.value, _status(r.status), r.claim.title)
+        t.add_row(_plain(cid), _plain(r.claim.kind.value), _status_text(r.status),
+                  _plain(r.claim.title))
     _console().print(t)
 
 
+# show, why and history take ids, topics or globs and print one section per matching claim:
+# a topic is the unit one works on ("why is this topic not verified?"), and the commands
+# resolve ids exactly as verify and list do.
+
 @main.command()
-@click.argument("claim_id")
+@click.argument("ids", nargs=-1, required=True)
 @sources_options
-def show(claim_id, claims, store):
-    """Statement, premises, dependents and last evidence of a claim."""
+def show(ids, claims, store):
+    """Statement, premises, dependents and last evidence of claims (IDS: ids, topics or globs)."""
     from .verify import current_report
-    report = current_report(claims, store, [claim_id])
-    if claim_id not in report.results:
-        raise WorkbenchError(f"no claim with id {claim_id!r}")
-    r = report.results[claim_id]
-    c, G, out = r.claim, report.graph, _console()
-    out.print(f"[bold]{c.id}[/] ({c.kind.value}): {c.title}")
-    out.print(f"statement: {c.statement.text()}")
-    out.print(f"latex:     {c.statement.latex()}", markup=False)
-    out.print(f"source:    {c.source or 'n/a'}")
-    out.print(f"uses:      {', '.join(c.uses) or 'none'}")
-    out.print(f"premises (all): {', '.join(sorted(premises(G, c.id))) or 'none'}")
-    out.print(f"dependents:     {', '.join(sorted(unblocks(G, c.id))) or 'none'}")
-    out.print(f"status:    {_status(r.status)}")
+    report = current_report(claims, store, ids)
+    out = _console()
+    for k, cid in enumerate(report.selected):
+        if k:
+            out.print()
+        _show_one(out, report, cid)
+
+
+def _show_one(out, report, cid):
+    r = report.results[cid]
+    c, G = r.claim, report.graph
+    out.print(_line((c.id, "bold"), f" ({c.kind.value}): {c.title}"))
+    out.print(_plain(f"statement: {c.statement.text()}"))
+    out.print(_plain(f"latex:     {c.statement.latex()}"))
+    out.print(_plain(f"source:    {c.source or 'n/a'}"))
+    out.print(_plain(f"uses:      {', '.join(c.uses) or 'none'}"))
+    out.print(_plain(f"premises (all): {', '.join(sorted(premises(G, c.id))) or 'none'}"))
+    out.print(_plain(f"dependents:     {', '.join(sorted(unblocks(G, c.id))) or 'none'}"))
+    out.print(_line("status:    ", (r.status, STYLE[r.status])))
     if r.evidence:
         ev = r.evidence
-        out.print(f"evidence:  {ev.short()}", markup=False)
+        out.print(_plain(f"evidence:  {ev.short()}"))
         for k, m in ev.measured.items():
             extra = f" +- {m.error}" if m.error else ""
             claimed = f"  (claimed {m.claimed})" if m.claimed else ""
             digits = f"  [{m.digits:g} digits]" if m.digits is not None else ""
-            out.print(f"  {k}: {m.value}{extra}{claimed}{digits}", markup=False)
+            out.print(_plain(f"  {k}: {m.value}{extra}{claimed}{digits}"))
         if ev.grid:
-            out.print(f"  grid: {ev.grid}", markup=False)
+            out.print(_plain(f"  grid: {ev.grid}"))
 
 
 @main.command()
-@click.argument("claim_id")
+@click.argument("ids", nargs=-1, required=True)
 @sources_options
-def why(claim_id, claims, store):
-    """Why a claim is not verified: the chains of failed premises that block it."""
+def why(ids, claims, store):
+    """Why claims are not verified: the chains of failed premises that block each
+    (IDS: ids, topics or globs)."""
     from .verify import current_report
-    report = current_report(claims, store, [claim_id])
-    status = {i: r.status for i, r in report.results.items()}
-    own = {i: (r.own or "unchecked") for i, r in report.results.items()}
+    report = current_report(claims, store, ids)
     out = _console()
-    if status[claim_id] == "verified":
-        out.print(f"{claim_id} is {_status('verified')}: its check and all its premises hold.")
+    for k, cid in enumerate(report.selected):
+        if k:
+            out.print()
+        _why_one(out, report, cid)
+
+
+def _why_one(out, report, cid):
+    status = report.results[cid].status
+    if status == "verified":
+        out.print(_line(f"{cid} is ", ("verified", STYLE["verified"]),
+                        ": its check and all its premises hold."))
         return
-    out.print(f"{claim_id} is {_status(status[claim_id])}.")
-    chains = why_chains(report.graph.subgraph(report.results), own, claim_id)
-    for chain in chains:
+    out.print(_line(f"{cid} is ", (status, STYLE[status]), "."))
+    own = {i: (r.own or "unchecked") for i, r in report.results.items()}
+    for chain in why_chains(report.graph.subgraph(report.results), own, cid):
         root = report.results[chain[0]]
         reason = root.evidence.summary if root.evidence else "no current result (run verify)"
-        out.print(f"  {' -> '.join(chain)}")
-        out.print(f"    {chain[0]} is {_status(own[chain[0]])}: {reason}", markup=True)
+        out.print(_plain(f"  {' -> '.join(chain)}"))
+        out.print(_line(f"    {chain[0]} is ", (own[chain[0]], STYLE[own[chain[0]]]), f": {reason}"))
+
+
+def _image_path(ctx, param, value):
+    """Click callback: refuse an output path matplotlib cannot write before anything is loaded."""
+    from .plotting import PlotError, output_format
+    try:
+        output_format(value)
+    except PlotError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
 
 
 @main.command()
 @click.argument("claim_id")
 @sources_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
-              help="Image file (.png, .pdf, .svg).")
+              callback=_image_path,
+              help="Image file; its extension gives the format (.png, .pdf, .svg, ...).")
 def plot(claim_id, claims, store, output):
     """Draw an asymptotic or scaling claim: computed/measured points, the law, residuals.
 
@@ -265,18 +322,25 @@ def plot(claim_id, claims, store, output):
     """
     import matplotlib
     matplotlib.use("Agg")                      # files only: no display needed
-    from .plotting import plot_claim
+    import matplotlib.pyplot as plt
+
+    from .plotting import PlotError, output_format, plot_claim
     from .validate.dispatch import run_check
     from .verify import current_report
+    fmt = output_format(output)                # checked already by _image_path
     report = current_report(claims, store, [claim_id])
-    if claim_id not in report.results:
-        raise WorkbenchError(f"no claim with id {claim_id!r}")
-    r = report.results[claim_id]
+    r = report.results[_single(report, claim_id, "plot")]
     ev = r.evidence
     if r.claim.check is not None and (ev is None or not (ev.details or {}).get("plot")):
         ev = run_check(r.claim)
     fig = plot_claim(r.claim, ev)
-    fig.savefig(output, dpi=120)
+    try:
+        fig.savefig(output, dpi=120, format=fmt)
+    except Exception as exc:                   # a label that fails only when rendered, a full disk
+        raise PlotError(f"cannot plot {r.claim.id} to {output}: {type(exc).__name__}: "
+                        + " ".join(str(exc).split())) from exc
+    finally:
+        plt.close(fig)
     click.echo(f"wrote {output}")
 
 
@@ -321,24 +385,35 @@ def export_latex_cmd(claims, store, output):
 
 
 @main.command()
-@click.argument("claim_id")
+@click.argument("ids", nargs=-1, required=True)
 @sources_options
-def history(claim_id, claims, store):
-    """Past verdicts of a claim, newest first (marks the ones for its current version)."""
+def history(ids, claims, store):
+    """Past verdicts of claims, newest first, marking the runs of each claim's current version
+    (IDS: ids, topics or globs)."""
     from .verify import current_report
-    report = current_report(claims, store, [claim_id])
-    current = report.results[claim_id].hash
-    runs = store.history(claim_id)
+    report = current_report(claims, store, ids)
+    out = _console()
+    for k, cid in enumerate(report.selected):
+        if k:
+            out.print()
+        _history_one(out, store, report.results[cid])
+
+
+def _history_one(out, store, result):
+    cid = result.claim.id
+    runs = store.history(cid)
     if not runs:
-        click.echo(f"{claim_id}: no stored runs")
+        out.print(_plain(f"{cid}: no stored runs"))
         return
+    out.print(_line((cid, "bold")))
     t = Table(box=None, pad_edge=False)
     for col in ("when", "verdict", "version", "current", "summary"):
         t.add_column(col)
     for r in runs:
-        t.add_row(r.when, _status(r.verdict), r.version, "yes" if r.claim_hash == current else "stale",
-                  r.evidence.summary)
-    _console().print(t)
+        t.add_row(_plain(r.when), _status_text(r.verdict), _plain(r.version),
+                  _plain("yes" if r.claim_hash == result.hash else "stale"),
+                  _plain(r.evidence.summary))
+    out.print(t)
 
 
 if __name__ == "__main__":  # pragma: no cover

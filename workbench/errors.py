@@ -1,7 +1,7 @@
 """Errors the workbench raises for bad input: each names what is wrong and where."""
 
 __all__ = ["WorkbenchError", "MalformedStatement", "GraphError", "DuplicateClaim",
-           "UnknownPremise", "CycleError", "LoadError", "SequenceError"]
+           "UnknownPremise", "CycleError", "LoadError", "SequenceError", "MissingInput"]
 
 
 class WorkbenchError(Exception):
@@ -38,3 +38,7 @@ class LoadError(WorkbenchError):
 
 class SequenceError(WorkbenchError, ValueError):
     """A sequence or expression being validated returned something that is not a number."""
+
+
+class MissingInput(WorkbenchError):
+    """A file declared in a claim's ``inputs=`` cannot be read (so its result cannot be hashed)."""

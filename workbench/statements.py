@@ -32,7 +32,7 @@ from .errors import MalformedStatement
 from .printing import latex, latex_text
 
 __all__ = ["Statement", "Asymptotic", "Equality", "Inequality", "Agreement", "FreeForm",
-           "split_leading"]
+           "split_leading", "exact_floats"]
 
 
 class Statement:
@@ -84,7 +84,23 @@ def split_leading(leading, variable: sp.Symbol):
                 f"(cannot read the factor {factor})")
     if const == 0:
         raise MalformedStatement(f"leading term {leading} has constant 0")
-    return sp.nsimplify(const) if const.is_Float else const, e, q
+    return const, e, q
+
+
+def exact_floats(expr):
+    """``expr`` with every Float replaced by the rational number it is written as.
+
+    A Float is taken at its exact decimal value (``Float("1.41421356237")`` is
+    ``141421356237/10^11``, ``Float("1e-50")`` is ``10^-50``): a claim means what it
+    says, and a nearby closed form (``sqrt(2)``) is never substituted for it.
+
+    >>> exact_floats(sp.Float("1.5") * sp.Symbol("n") ** sp.Float("0.25"))
+    3*n**(1/4)/2
+    """
+    floats = expr.atoms(sp.Float)
+    if not floats:
+        return expr
+    return expr.xreplace({f: sp.Rational(str(f)) for f in floats})
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,11 +123,16 @@ class Asymptotic(Statement):
         ``sequence`` is given, evaluated with mpmath.
     subsequence : (step, offset), optional
         Only ``v = step*m + offset``, ``m -> oo`` (e.g. parity patterns).
-    corrections : sympy number, optional
+    corrections : sympy number or expression, optional
         The step ``w`` of the correction series ``a(v) = leading * (1 + c1 v^-w
         + c2 v^-2w + ...)`` assumed by Richardson extrapolation (default 1,
         i.e. powers of ``1/v``).  The second method (Wynn's epsilon on a
-        geometric grid) does not assume it.
+        geometric grid) does not assume it.  An expression ``v^-w (log v)^i``
+        declares logarithmic corrections: the series is then taken in
+        ``v^(-k w) (log v)^j``, ``k >= 1``, ``|j| <= |i|``, and extrapolated by
+        generalised Richardson and a least-squares fit in those shapes.
+        Floats anywhere in ``leading`` or ``corrections`` are taken at their
+        exact decimal value (:func:`exact_floats`).
     name : str, optional
         LaTeX for ``a(v)`` when no expression is given (default ``a(n)``).
     """
@@ -126,11 +147,12 @@ class Asymptotic(Statement):
     constant: sp.Expr = field(init=False)
     exponent: sp.Expr = field(init=False)
     log_power: sp.Expr = field(init=False)
+    log_corrections: int = field(init=False)
 
     def __post_init__(self):
         if not isinstance(self.variable, sp.Symbol):
             raise MalformedStatement(f"variable must be a sympy Symbol, got {self.variable!r}")
-        object.__setattr__(self, "leading", _sym(self.leading, "leading"))
+        object.__setattr__(self, "leading", exact_floats(_sym(self.leading, "leading")))
         if self.sequence is None and self.expression is None:
             raise MalformedStatement("an Asymptotic needs a sequence (callable) or an expression")
         if self.sequence is not None and not callable(self.sequence):
@@ -152,10 +174,9 @@ class Asymptotic(Statement):
         object.__setattr__(self, "constant", c)
         object.__setattr__(self, "exponent", e)
         object.__setattr__(self, "log_power", q)
-        w = _sym(self.corrections, "corrections")
-        if not (w.is_number and w.is_positive):
-            raise MalformedStatement(f"corrections must be a positive number, got {self.corrections!r}")
+        w, j = _correction_shape(exact_floats(_sym(self.corrections, "corrections")), self.variable)
         object.__setattr__(self, "corrections", w)
+        object.__setattr__(self, "log_corrections", j)
         if self.subsequence is not None:
             try:
                 step, offset = (int(x) for x in self.subsequence)
@@ -194,7 +215,29 @@ class Asymptotic(Statement):
         return {"type": "Asymptotic", "variable": sp.srepr(self.variable),
                 "leading": sp.srepr(self.leading), "sequence": self.sequence,
                 "expression": None if self.expression is None else sp.srepr(self.expression),
-                "subsequence": self.subsequence, "corrections": sp.srepr(self.corrections)}
+                "subsequence": self.subsequence, "corrections": sp.srepr(self.corrections),
+                "log_corrections": self.log_corrections}
+
+
+def _correction_shape(expr, variable):
+    """``(w, |i|)`` from a correction step ``w`` or a shape ``v^-w (log v)^i``."""
+    if expr.is_number:
+        w, i = expr, sp.Integer(0)
+    else:
+        try:
+            _, e, i = split_leading(expr, variable)
+        except MalformedStatement:
+            raise MalformedStatement(
+                f"corrections must be a positive number w or a shape {variable}**-w * "
+                f"log({variable})**i, got {expr}") from None
+        w = -e
+    if not (w.is_number and w.is_positive):
+        raise MalformedStatement(f"corrections must decay: the step w must be a positive number, "
+                                 f"got {w} from {expr}")
+    if not (i.is_integer and abs(i) <= 4):
+        raise MalformedStatement(f"the log power of the corrections must be an integer with |i| <= 4, "
+                                 f"got {i}")
+    return w, int(abs(i))
 
 
 def _check_where(where, symbols):

@@ -1,6 +1,6 @@
 """A standalone LaTeX document of a derivation graph.
 
-Needs only amsmath, amssymb, amsthm, graphicx, hyperref and cleveref (plus
+Needs only fontenc, lmodern, amsmath, amssymb, amsthm, graphicx, hyperref and cleveref (plus
 TikZ for the dependency figure when Graphviz is absent).  One theorem-like
 environment per claim kind, a ``\\label`` per claim, a "Uses: \\cref{...}"
 line, the statement via sympy's printer, the status and the evidence in one
@@ -13,7 +13,6 @@ To change the look, subclass :class:`LatexExporter` and override
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,9 +37,20 @@ ENVIRONMENTS = {
 }
 
 
+_LABEL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_")
+
+
 def label_of(claim_id: str) -> str:
-    """A LaTeX-safe label for a claim id: ``claim:`` + id with other characters as ``-``."""
-    return "claim:" + re.sub(r"[^A-Za-z0-9.-]", "-", claim_id)
+    """A LaTeX-safe label for a claim id, one-to-one (two ids never share a label).
+
+    ``claim:`` + the id with ``/`` as ``:``; letters, digits and ``. - _`` are kept, any other
+    character ``c`` is written ``+<hex code of c>+``.
+
+    >>> label_of("toy/gamma-ratio"), label_of("t/a_b"), label_of("t/a b")
+    ('claim:toy:gamma-ratio', 'claim:t:a_b', 'claim:t:a+20+b')
+    """
+    return "claim:" + "".join(c if c in _LABEL_SAFE else ":" if c == "/" else f"+{ord(c):x}+"
+                              for c in claim_id)
 
 
 class LatexExporter:
@@ -60,6 +70,9 @@ class LatexExporter:
                         f"\\Crefname{{{env}}}{{{name}}}{{{plural.capitalize()}}}")
         return "\n".join([
             r"\documentclass[11pt]{article}",
+            # scalable fonts with every ASCII glyph (OT1 prints < > | as other glyphs, and an
+            # italic \$ needs bitmap TS1 fonts)
+            r"\usepackage[T1]{fontenc}\usepackage{lmodern}",
             r"\usepackage{amsmath,amssymb,amsthm}",
             r"\usepackage{graphicx}",
             r"\usepackage{tikz}" if not self._use_graphviz else "",
@@ -80,8 +93,9 @@ class LatexExporter:
     def render_claim(self, result) -> str:
         c = result.claim
         env = ENVIRONMENTS[c.kind][0]
-        lines = [f"\\begin{{{env}}}[{latex_text(c.title)}]\\label{{{label_of(c.id)}}}",
-                 f"\\texttt{{{latex_text(c.id)}}}.\\ "]
+        # the title in braces: a `]` in it would otherwise end the optional argument
+        lines = [f"\\begin{{{env}}}[{{{latex_text(c.title)}}}]\\label{{{label_of(c.id)}}}",
+                 f"\\texttt{{{latex_text(c.id, math=False)}}}.\\ "]
         if isinstance(c.statement, FreeForm):
             lines.append(latex_text(c.statement.sentence))
         else:
@@ -99,7 +113,7 @@ class LatexExporter:
             bits.append(f"\\emph{{Source:}} {latex_text(c.source)}.")
         status = f"\\emph{{Status:}} \\claimstatus{{{result.status}}}"
         if result.evidence is not None:
-            status += f" --- {latex_text(result.evidence.short())}"
+            status += f" --- {latex_text(result.evidence.short(), math=False)}"
         bits.append(status + ".")
         return "\\par\\noindent{\\small " + "\\\\\n".join(bits) + "}\\medskip\n"
 
@@ -125,7 +139,7 @@ class LatexExporter:
             for k, n in enumerate(sorted(layer)):
                 fill = colours[report.results[n].status]
                 lines.append(f"\\node[fill={fill}] ({names[n]}) at ({4.2 * k:.1f},{-1.6 * depth:.1f}) "
-                             f"{{\\texttt{{{latex_text(n)}}}}};")
+                             f"{{\\texttt{{{latex_text(n, math=False)}}}}};")
         for u, v in G.edges():
             lines.append(f"\\draw[->] ({names[u]}) -- ({names[v]});")
         lines.append("\\end{tikzpicture}}")
@@ -144,7 +158,9 @@ class LatexExporter:
             r = report.results[n]
             if r.claim.topic != topic:
                 topic = r.claim.topic
-                parts.append(f"\\section{{\\texttt{{{latex_text(topic)}}}}}")
+                name = latex_text(topic, math=False)
+                # \texttt is not allowed in a PDF bookmark: give hyperref the plain text
+                parts.append(f"\\section{{\\texorpdfstring{{\\texttt{{{name}}}}}{{{name}}}}}")
             parts.append(self.render(r))
         parts.append(r"\end{document}")
         return "\n".join(p for p in parts if p) + "\n"

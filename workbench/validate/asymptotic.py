@@ -35,7 +35,9 @@ import sympy as sp
 from ..errors import MalformedStatement, SequenceError
 from ..evidence import Evidence, Measured
 from ..statements import Asymptotic
-from .extrapolation import Estimate, richardson, wynn_epsilon
+from .extrapolation import (Estimate, least_squares, richardson, richardson_basis, tail_trend,
+                            wynn_epsilon)
+from .lattices import lattices
 
 __all__ = ["Grid", "Extrapolation", "validate_asymptotic"]
 
@@ -83,6 +85,12 @@ class Extrapolation:
         How much longer the confirming grid is (default 3).
     safety : float
         Factor on the extrapolation error estimates (default 4).
+    residues : int
+        For an integer variable, every residue class modulo every ``m <= residues``
+        is sampled on a lattice of its own (default 12; see
+        :mod:`workbench.validate.lattices`).  ``residues=1`` samples one class only
+        and the evidence says so: use it only for sequences too expensive at
+        ``n ~ 27720 * 3^7``.
 
     Choosing a grid
     ---------------
@@ -101,6 +109,7 @@ class Extrapolation:
     grid: Grid = field(default_factory=Grid)
     extra_points: int = 3
     safety: float = 4.0
+    residues: int = 12
 
     def __post_init__(self):
         if not (1 <= self.digits < self.dps):
@@ -109,6 +118,8 @@ class Extrapolation:
             raise MalformedStatement("high_dps must exceed dps")
         if self.extra_points < 1:
             raise MalformedStatement("extra_points must be >= 1 (the confirming grid must be longer)")
+        if not (isinstance(self.residues, int) and 1 <= self.residues <= 16):
+            raise MalformedStatement(f"residues must be an integer 1..16, got {self.residues!r}")
 
     @property
     def confirm_dps(self) -> int:
@@ -160,21 +171,49 @@ def _evaluate(stmt, a, grid_m, dps):
     return out_v, out_a
 
 
-def _measure(stmt, values_v, values_a, exponent, dps, safety):
-    """Estimates of the exponent and of the constant (given ``exponent``)."""
+def _shapes(v, w, L, count):
+    """The first ``count`` correction shapes ``v^(-k w) (log v)^i``, ``k >= 1``,
+    ``|i| <= k L``, largest first.  The family is closed under products, so it
+    also holds the corrections of ``log(1 + corrections)`` (local exponents)."""
+    lv = mp.log(v)
+    out, k = [], 1
+    while len(out) < count:
+        vk = v ** (-k * w)
+        out.extend(vk * lv ** i for i in range(k * L, -k * L - 1, -1))
+        k += 1
+    return out[:count]
+
+
+def _extrapolate(h_or_rows, values, dps, safety, L):
+    """Two independent estimates of ``lim values``: plain or logarithmic correction model."""
+    if L == 0:
+        return (richardson(h_or_rows, values, dps, safety), wynn_epsilon(values, dps, safety))
+    return (richardson_basis(h_or_rows, values, dps, safety),
+            least_squares(h_or_rows, values, dps, safety))
+
+
+def _measure(stmt, values_v, values_a, exponent, dps, safety, L=None):
+    """Estimates of the exponent and of the constant (given ``exponent``), and the two
+    sequences they come from (local exponents, normalised sequence)."""
+    L = stmt.log_corrections if L is None else L
     w = mp.mpf(sp.N(stmt.corrections, dps + 5))
     q = mp.mpf(sp.N(stmt.log_power, dps + 5))
     v = [mp.mpf(x) for x in values_v]
     b = [abs(x) / (mp.log(t) ** q if q else 1) for x, t in zip(values_a, v)]
     # local exponents, attached to the left node
     loc = [mp.log(b[j + 1] / b[j]) / mp.log(v[j + 1] / v[j]) for j in range(len(b) - 1)]
-    h_loc = [t ** (-w) for t in v[:-1]]
-    e_est = (richardson(h_loc, loc, dps, safety), wynn_epsilon(loc, dps, safety))
     e = mp.mpf(sp.N(exponent, dps + 5)) if not isinstance(exponent, mp.mpf) else exponent
     c = [x * t ** (-e) / (mp.log(t) ** q if q else 1) for x, t in zip(values_a, v)]
-    h = [t ** (-w) for t in v]
-    c_est = (richardson(h, c, dps, safety), wynn_epsilon(c, dps, safety))
-    return e_est, c_est, c
+    if L == 0:
+        nodes_loc, nodes_c = [t ** (-w) for t in v[:-1]], [t ** (-w) for t in v]
+    else:
+        nodes_c = [_shapes(t, w, L, len(v)) for t in v]
+        # a local exponent sees each shape through the same difference quotient
+        nodes_loc = [[(g1 - g0) / mp.log(v[j + 1] / v[j])
+                      for g0, g1 in zip(nodes_c[j], nodes_c[j + 1])] for j in range(len(v) - 1)]
+    e_est = _extrapolate(nodes_loc, loc, dps, safety, L)
+    c_est = _extrapolate(nodes_c, c, dps, safety, L)
+    return e_est, c_est, c, loc
 
 
 def _observed_correction(c, v):
@@ -195,39 +234,120 @@ def _fmt(x, digits=None):
 
 def validate_asymptotic(stmt: Asymptotic, settings: Extrapolation | None = None,
                         params: dict | None = None) -> Evidence:
-    """Check ``a(v) ~ C v^e (log v)^q`` by extrapolation at two precisions.
+    """Check ``a(v) ~ C v^e (log v)^q`` by extrapolation on several lattices at two precisions.
 
     Returns an :class:`~workbench.evidence.Evidence` with the measured exponent
     and constant (value, error bar, claimed value and digits of agreement) for
-    both methods at both precisions.
+    both methods on every lattice, and the range of ``v`` that was seen.
     """
     settings = settings or Extrapolation()
     t0 = time.perf_counter()
     a = sequence_function(stmt, params or {})
     runs = []
-    for dps, extra in ((settings.dps, 0), (settings.confirm_dps, settings.extra_points)):
-        grid_m = settings.grid.nodes(stmt.is_integer, extra)
-        with mp.workdps(dps):
-            vs, avals = _evaluate(stmt, a, grid_m, dps)
-            run = _run(stmt, vs, avals, dps, settings)
-        runs.append(run)
-    ev = _verdict(stmt, runs, settings)
+    for lat in lattices(settings.grid, stmt.is_integer, settings.dps, settings.confirm_dps,
+                        settings.extra_points, settings.residues if stmt.is_integer else 1):
+        with mp.workdps(lat.dps):
+            vs, avals = _evaluate(stmt, a, lat.nodes, lat.dps)
+        runs.append(_Run(lat, vs, avals))
+    ev = _judge(stmt, runs, settings, evaluate=lambda lat, dps: _evaluate(stmt, a, lat.nodes, dps))
+    if ev.outcome == "inconclusive" and stmt.log_corrections == 0 and not ev.details.get("not_asymptotic"):
+        for L in (1, 2):   # logarithmic corrections? (same values, richer correction model)
+            alt = _judge(stmt, runs, settings, L=L, retry=True)
+            if alt is not None and alt.verdict == "verified":
+                alt.details["corrections_detected"] = (
+                    f"{stmt.variable}^(-k*{stmt.corrections}) log({stmt.variable})^i, |i| <= {L}")
+                alt.summary += (f"; logarithmic corrections detected ({stmt.variable}^-k log^i "
+                                f"{stmt.variable}, |i| <= {L})")
+                ev = alt
+                break
     ev.runtime = time.perf_counter() - t0
     return ev
 
 
-def _run(stmt, vs, avals, dps, settings):
-    C = mp.mpf(sp.N(stmt.constant, dps + 5))
-    E = mp.mpf(sp.N(stmt.exponent, dps + 5))
-    sign_bad = [(v, x) for v, x in zip(vs, avals) if x == 0 or mp.sign(x) != mp.sign(C)]
-    if sign_bad:
-        return {"dps": dps, "grid": vs, "sign_bad": sign_bad}
-    e_est, c_est, c_seq = _measure(stmt, vs, avals, E, dps, settings.safety)
-    e_scale = max(abs(E), mp.mpf(1))
-    run = {"dps": dps, "grid": vs, "values": avals, "E": E, "C": C, "e_est": e_est, "c_est": c_est,
-           "e_scale": e_scale,
-           "correction_seen": _observed_correction(c_seq, [mp.mpf(x) for x in vs])}
-    return run
+class _Run:
+    """The values of the sequence on one lattice, and what they say (for one correction model)."""
+
+    def __init__(self, lattice, vs, avals, dps=None):
+        self.lattice, self.vs, self.avals = lattice, vs, avals
+        self.dps = dps or lattice.dps
+
+    def analyse(self, stmt, settings, L):
+        """Estimates of exponent and constant, or why there are none (``self.problem``)."""
+        lat, dps = self.lattice, self.dps
+        self.problem, self.L = None, L
+        self.zero = all(x == 0 for x in self.avals)
+        with mp.workdps(dps):
+            self.C = mp.mpf(sp.N(stmt.constant, dps + 5))
+            self.E = mp.mpf(sp.N(stmt.exponent, dps + 5))
+            self.e_scale = max(abs(self.E), mp.mpf(1))
+            if self.zero:       # exactly zero at every node: no law C v^e with C != 0 here
+                return self
+            vs, avals = self.vs, self.avals
+            # the tail after the last zero or change of sign
+            cut = 0
+            for j in range(len(avals)):
+                if avals[j] == 0 or mp.sign(avals[j]) != mp.sign(avals[-1]):
+                    cut = j + 1
+            if L:   # log-shaped corrections need log v well away from 0
+                cut = max(cut, next((j for j, v in enumerate(vs) if v > 3), len(vs)))
+            if cut:
+                vs, avals = vs[cut:], avals[cut:]
+            if len(avals) < 5:
+                self.problem = (f"too few nodes left on the {lat.label} lattice to extrapolate: "
+                                f"the sequence vanishes or changes sign up to "
+                                f"{stmt.variable} = {_short(self.vs[cut - 1])}")
+                return self
+            self.used_v = vs
+            self.e_est, self.c_est, c_seq, loc = _measure(stmt, vs, avals, self.E, dps,
+                                                           settings.safety, L)
+            self.trend = {"local exponent": tail_trend(loc, dps), "normalised": tail_trend(c_seq, dps)}
+            self.geometric = {"exponent": _geometric_tail(loc, dps),
+                              "constant": _geometric_tail(c_seq, dps)}
+            bad = [k for k, t in self.trend.items() if t == "not asymptotic"]
+            if bad:
+                self.problem = (f"not asymptotic on this grid: the {' and '.join(bad)} sequence's "
+                                f"differences do not shrink on the {lat.label} lattice "
+                                f"({stmt.variable} = {vs[0]}..{_short(vs[-1])})")
+            self.correction_seen = _observed_correction(c_seq, [mp.mpf(x) for x in vs])
+        return self
+
+    def refutation(self):
+        """``"exponent"`` or ``"constant"`` when this lattice cleanly contradicts the claim."""
+        if self.zero:
+            return "zero"
+        if self.problem:
+            return None
+        if self.geometric["exponent"] and _refutes(self.e_est, self.E, self.e_scale):
+            return "exponent"
+        if self.geometric["constant"] and _refutes(self.c_est, self.C, abs(self.C)):
+            return "constant"
+        return None
+
+    def tag(self):
+        lat = self.lattice
+        return f"dps{self.dps}" if lat.primary else f"{lat.label},dps{self.dps}"
+
+
+def _geometric_tail(seq, dps, last=4, rho_max=mp.mpf("0.8")):
+    """Whether the sequence is settling at a geometric rate: its last ``last`` differences
+    shrink by a factor ``rho_max`` or better each step (or have reached rounding).
+
+    Only then are the extrapolation error bars trusted to *refute* a claim: under
+    logarithmic or log-periodic corrections the bars are heuristics that can be far too
+    small, and the honest verdict is inconclusive."""
+    s = list(seq)
+    d = [abs(s[j + 1] - s[j]) for j in range(len(s) - 1)][-last:]
+    scale = max(abs(x) for x in s) or mp.mpf(1)
+    noise = scale * mp.mpf(10) ** (5 - dps)
+    if d and d[-1] <= noise:
+        return True
+    if len(d) < last:
+        return False
+    return all(b <= rho_max * a or b <= noise for a, b in zip(d, d[1:]))
+
+
+def _short(x):
+    return mp.nstr(mp.mpf(x), 6) if not isinstance(x, int) or x > 10 ** 9 else str(x)
 
 
 def _est_record(est: Estimate, claimed, scale, dps):
@@ -251,108 +371,246 @@ IDENTIFY_CONSTANTS = ["pi", "log(2)", "euler"]
 
 
 def _identify(x, err):
-    """A short closed form for ``x`` within its error (e.g. '1/2', '1/sqrt(pi)'), or None."""
+    """A short closed form for ``x`` within its error (e.g. '1/2', '1/sqrt(pi)'), or None.
+
+    A hint for the reader: it never replaces the claimed value."""
     try:
         tol = max(float(err) * 10, 1e-40)
         if tol > 1e-6:
             return None
         found = mp.identify(x, IDENTIFY_CONSTANTS, tol=tol, maxcoeff=200)
-        return None if found is None else str(sp.sympify(found))
+        return None if found is None else str(sp.nsimplify(sp.sympify(found, rational=True)))
     except Exception:  # identification is a hint, never a verdict
         return None
 
 
-def _verdict(stmt, runs, settings) -> Evidence:
-    digits_req = settings.digits
-    grid_info = {"variable": str(stmt.variable), "start": str(settings.grid.start),
-                 "ratio": str(settings.grid.ratio),
-                 "points": [len(r["grid"]) for r in runs],
-                 "nodes": [str(x) for x in runs[-1]["grid"]]}
+def _grid_info(stmt, runs, settings):
+    seen = [v for r in runs for v in r.vs]
+    info = {"variable": str(stmt.variable), "start": str(settings.grid.start),
+            "ratio": str(settings.grid.ratio), "points": [len(r.vs) for r in runs if r.lattice.primary],
+            "nodes": [str(x) for x in runs[1].vs],
+            "range": [_short(min(seen)), _short(max(seen))],
+            "lattices": [{"label": r.lattice.label, "ratio": r.lattice.ratio, "points": len(r.vs),
+                          "dps": r.dps, "from": _short(r.vs[0]), "to": _short(r.vs[-1])}
+                         for r in runs]}
     if stmt.subsequence:
-        grid_info["subsequence"] = list(stmt.subsequence)
-    methods = ["richardson", "wynn-epsilon"]
-    precisions = [r["dps"] for r in runs]
+        info["subsequence"] = list(stmt.subsequence)
+    return info
+
+
+def _measured_law(stmt, run, settings):
+    """The law ``C' v^e' (log v)^q`` measured on one lattice (exponent measured when it is off)."""
+    with mp.workdps(run.dps):
+        best_e = min(run.e_est, key=lambda e: e.error)
+        e_off = run.refutation() == "exponent"
+        e_val = best_e.value if e_off else run.E
+        if e_off:
+            _, c_pair, _, _ = _measure(stmt, run.used_v, run.avals[-len(run.used_v):], e_val,
+                                       run.dps, settings.safety, run.L)
+        else:
+            c_pair = run.c_est
+        best_c = min(c_pair, key=lambda e: e.error)
+        return e_val, best_e, best_c, e_off
+
+
+def _law_text(stmt, e, c, e_exact):
+    v = stmt.variable
+    with mp.workdps(20):
+        cs = _identify(c.value, c.error)
+        if cs is None:
+            near = mp.nint(c.value)
+            cs = (str(int(near)) if abs(c.value - near) <= max(c.error, abs(near) * mp.mpf(10) ** -12)
+                  else mp.nstr(c.value, 12))
+        es = str(stmt.exponent) if e_exact else (_identify(e, mp.mpf(10) ** -15) or mp.nstr(e, 12))
+    return f"{cs} {v}^{es}" + (f" log({v})^{stmt.log_power}" if stmt.log_power else "")
+
+
+def _residue_laws(stmt, runs, settings):
+    """Per-class laws from the residue lattices, on the smallest modulus that explains them."""
+    res = [r for r in runs if r.lattice.residue and not r.problem]
+    if len(res) < 2:
+        return None, {}
+    laws = {}
+    for r in res:
+        laws[r.lattice.residue[0]] = "zero" if r.zero else _measured_law(stmt, r, settings)
+
+    def same(x, y):
+        if x == "zero" or y == "zero":
+            return x == y
+        (e1, be1, c1, _), (e2, be2, c2, _) = x, y
+        tol_e = 10 * (be1.error + be2.error) + mp.mpf(10) ** -12
+        tol_c = 10 * (c1.error + c2.error) + mp.mpf(10) ** -12 * abs(c1.value)
+        return abs(e1 - e2) <= tol_e and abs(c1.value - c2.value) <= tol_c
+
+    R = len(laws)
+    for m in range(1, R + 1):
+        groups = {}
+        for c, law in laws.items():
+            groups.setdefault(c % m, []).append(law)
+        if all(all(same(g[0], x) for x in g[1:]) for g in groups.values()):
+            text = {f"{stmt.variable} = {rc} mod {m}": _law_of(stmt, g[0])
+                    for rc, g in sorted(groups.items())}
+            return m, text
+    return None, {str(c): _law_of(stmt, law) for c, law in laws.items()}
+
+
+def _law_of(stmt, law):
+    return "0" if law == "zero" else _law_text(stmt, law[0], law[2], not law[3])
+
+
+def _stable_refutations(stmt, guards, settings, L, evaluate):
+    """The guard lattices whose refutation survives a re-run 15 digits more precise.
+
+    A guard lattice may reach beyond the range where a sequence's implementation keeps
+    its accuracy (cancellation at huge ``n``); such a bias shrinks when the precision
+    rises, a true discrepancy does not."""
+    if evaluate is None:
+        return guards
+    kept = []
+    for g in guards:
+        dps = g.dps + 15
+        with mp.workdps(dps):
+            vs, avals = evaluate(g.lattice, dps)
+        again = _Run(g.lattice, vs, avals, dps).analyse(stmt, settings, L)
+        if again.refutation() == g.refutation():
+            if g.zero:
+                kept.append(g)
+                continue
+            what = g.c_est if g.refutation() == "constant" else g.e_est
+            what2 = again.c_est if g.refutation() == "constant" else again.e_est
+            a, b = min(what, key=lambda e: e.error), min(what2, key=lambda e: e.error)
+            if abs(a.value - b.value) <= 3 * (a.error + b.error):
+                kept.append(again)
+    return kept
+
+
+def _judge(stmt, runs, settings, L=None, retry=False, evaluate=None) -> Evidence | None:
+    """The verdict from all lattices.  With ``retry`` (a second correction model tried
+    on the same values) only a verification is returned, else ``None``."""
+    L = stmt.log_corrections if L is None else L
+    if retry:   # the confirming primary run first: most models fail there, cheaply
+        hi = runs[1].analyse(stmt, settings, L)
+        if hi.problem or hi.zero or min(
+                [e.digits(hi.E, hi.e_scale) for e in hi.e_est]
+                + [c.digits(hi.C, abs(hi.C)) for c in hi.c_est]) < settings.digits:
+            return None
     for r in runs:
-        if "sign_bad" in r:
-            v, x = r["sign_bad"][0]
-            return Evidence("failed", f"refuted: a({v}) = {mp.nstr(x, 8)} does not have the sign of "
-                            f"the claimed constant {stmt.constant}", outcome="refuted",
-                            methods=methods, grid=grid_info, precisions=precisions)
-    measured = {}
-    digit_list = []
+        r.analyse(stmt, settings, L)
+    methods = ["richardson", "wynn-epsilon"] if L == 0 else ["richardson", "least-squares"]
+    precisions = sorted({r.dps for r in runs})
+    grid_info = _grid_info(stmt, runs, settings)
+    details = {"correction_step_assumed": str(stmt.corrections), "log_power": str(stmt.log_power),
+               "log_corrections_model": L}
+    common = dict(methods=methods, grid=grid_info, precisions=precisions, details=details)
+    hi = runs[1]
+    if not hi.problem and not hi.zero:
+        details["correction_seen"] = hi.correction_seen
+
+    # 1. a clean contradiction on the primary lattice, or on a guard lattice
+    if hi.refutation() == "zero":
+        return Evidence("failed", f"refuted: a({stmt.variable}) = 0 at every node "
+                        f"({stmt.variable} = {_short(hi.vs[0])}..{_short(hi.vs[-1])}), claimed "
+                        f"{stmt.leading}", outcome="refuted", **common)
+    if hi.refutation():
+        return _refuted_primary(stmt, hi, settings, common)
+    guards = [r for r in runs if not r.lattice.primary and r.refutation()]
+    guards = _stable_refutations(stmt, guards[:3], settings, L, evaluate) if guards else []
+    if guards:
+        return _refuted_guard(stmt, runs, guards, settings, common)
+    # 2. no extrapolation can be trusted where the sequence is not asymptotic
+    problems = [r for r in runs if r.problem]
+    if problems:
+        details["not_asymptotic"] = [r.problem for r in problems]
+        return Evidence("failed", f"inconclusive: {problems[0].problem}", outcome="inconclusive",
+                        digits=0.0, **common)
+    # 3. agreement to the requested digits everywhere
+    measured, digit_list = {}, []
     for r in runs:
-        tag = f"dps{r['dps']}"
-        for est in r["e_est"]:
-            m = _est_record(est, r["E"], r["e_scale"], r["dps"])
-            measured[f"exponent[{est.method},{tag}]"] = m
+        for est in r.e_est:
+            m = _est_record(est, r.E, r.e_scale, r.dps)
+            measured[f"exponent[{est.method},{r.tag()}]"] = m
             digit_list.append(m.digits)
-        for est in r["c_est"]:
-            m = _est_record(est, r["C"], abs(r["C"]), r["dps"])
-            measured[f"constant[{est.method},{tag}]"] = m
+        for est in r.c_est:
+            m = _est_record(est, r.C, abs(r.C), r.dps)
+            measured[f"constant[{est.method},{r.tag()}]"] = m
             digit_list.append(m.digits)
-    hi = runs[-1]
-    details = {"correction_step_assumed": str(stmt.corrections),
-               "correction_seen": hi["correction_seen"],
-               "log_power": str(stmt.log_power)}
+    common["measured"] = measured
     confirmed = min(digit_list)
-    best_e = min(hi["e_est"], key=lambda e: e.error)
-    best_c = min(hi["c_est"], key=lambda e: e.error)
-
-    if _refutes(hi["e_est"], hi["E"], hi["e_scale"]):
-        e_meas = best_e.value
-        with mp.workdps(hi["dps"]):
-            _, c_pair, _ = _measure(stmt, hi["grid"], hi["values"], e_meas, hi["dps"],
-                                    settings.safety)
-        c_meas = min(c_pair, key=lambda e: e.error)
-        with mp.workdps(hi["dps"]):
-            ident_e = _identify(e_meas, best_e.error)
-            measured["exponent"] = Measured(_fmt(e_meas), mp.nstr(best_e.error, 3),
-                                            _fmt(hi["E"]), None)
-            if mp.isfinite(c_meas.error):
-                measured["constant"] = Measured(_fmt(c_meas.value), mp.nstr(c_meas.error, 3),
-                                                _fmt(hi["C"]), None)
-            e_digits = best_e.digits()
-        summary = (f"refuted: measured exponent {_fmt(e_meas, 20)} (+- {mp.nstr(best_e.error, 2)}"
-                   f"{', = ' + ident_e if ident_e else ''}), claimed {stmt.exponent}")
-        if mp.isfinite(c_meas.error):
-            summary += f"; constant with the measured exponent {mp.nstr(c_meas.value, 15)}"
-        details.update({"identified_exponent": ident_e, "exponent_digits_measured": e_digits})
-        return Evidence("failed", summary, outcome="refuted", methods=methods, digits=None,
-                        measured=measured, grid=grid_info, precisions=precisions, details=details)
-
-    if _refutes(hi["c_est"], hi["C"], abs(hi["C"])):
-        with mp.workdps(hi["dps"]):
-            ident_c = _identify(best_c.value, best_c.error)
-        summary = (f"refuted: exponent {stmt.exponent} confirmed to "
-                   f"{min(m.digits for k, m in measured.items() if k.startswith('exponent')):.0f} "
-                   f"digits but the constant is {_fmt(best_c.value, 20)} "
-                   f"(+- {mp.nstr(best_c.error, 2)}{', = ' + ident_c if ident_c else ''}), "
-                   f"claimed {stmt.constant}")
-        details["identified_constant"] = ident_c
-        with mp.workdps(hi["dps"]):
-            measured["constant"] = Measured(_fmt(best_c.value), mp.nstr(best_c.error, 3),
-                                            _fmt(hi["C"]), None)
-        return Evidence("failed", summary, outcome="refuted", methods=methods,
-                        measured=measured, grid=grid_info, precisions=precisions, details=details)
-
     confirmed_r = max(0.0, math.floor(confirmed * 10) / 10) if math.isfinite(confirmed) else 0.0
-    if confirmed >= digits_req:
+    rng = grid_info["range"]
+    where = f"{stmt.variable} = {rng[0]}..{rng[1]}, {len(runs)} lattices"
+    if confirmed >= settings.digits:
         summary = (f"exponent {stmt.exponent} and constant {stmt.constant} confirmed to "
-                   f"{confirmed_r:g} digits (2 methods x dps {precisions[0]}/{precisions[1]})")
-        return Evidence("verified", summary, outcome="supported", methods=methods,
-                        digits=confirmed_r, measured=measured, grid=grid_info,
-                        precisions=precisions, details=details)
-    hint = ""
-    seen = hi["correction_seen"]
+                   f"{confirmed_r:g} digits (2 methods x dps {precisions[0]}/{precisions[-1]}; {where})")
+        return Evidence("verified", summary, outcome="supported", digits=confirmed_r, **common)
+    worst = min(measured, key=lambda k: measured[k].digits)
+    summary = (f"inconclusive: consistent with the claim but confirmed to only {confirmed_r:g} "
+               f"digits, {settings.digits} requested (weakest: {worst}){_hint(stmt, hi)}")
+    return Evidence("failed", summary, outcome="inconclusive", digits=confirmed_r, **common)
+
+
+def _hint(stmt, hi):
+    seen = getattr(hi, "correction_seen", None)
     w = float(stmt.corrections)
     if seen is not None and seen > 0.25 and abs(seen / w - round(seen / w)) > 0.1:
-        hint = (f"; corrections look like {stmt.variable}^-{seen:.2f}, declared step "
+        return (f"; corrections look like {stmt.variable}^-{seen:.2f}, declared step "
                 f"{stmt.corrections}: declare corrections= to match")
-    elif seen is not None and seen <= 0.25:
-        hint = (f"; corrections decay like {stmt.variable}^-{max(seen, 0):.2f} or slower "
+    if seen is not None and seen <= 0.25:
+        return (f"; corrections decay like {stmt.variable}^-{max(seen, 0):.2f} or slower "
                 "(logarithmic?)")
-    summary = (f"inconclusive: consistent with the claim but confirmed to only {confirmed_r:g} "
-               f"digits, {digits_req} requested{hint}")
-    return Evidence("failed", summary, outcome="inconclusive", methods=methods,
-                    digits=confirmed_r, measured=measured, grid=grid_info, precisions=precisions,
-                    details=details)
+    return ""
+
+
+def _refuted_primary(stmt, hi, settings, common):
+    measured, details = {}, common["details"]
+    e_val, best_e, best_c, e_off = _measured_law(stmt, hi, settings)
+    with mp.workdps(hi.dps):
+        if e_off:
+            ident_e = _identify(e_val, best_e.error)
+            measured["exponent"] = Measured(_fmt(e_val), mp.nstr(best_e.error, 3), _fmt(hi.E), None)
+            if mp.isfinite(best_c.error):
+                measured["constant"] = Measured(_fmt(best_c.value), mp.nstr(best_c.error, 3),
+                                                _fmt(hi.C), None)
+            summary = (f"refuted: measured exponent {_fmt(e_val, 20)} (+- {mp.nstr(best_e.error, 2)}"
+                       f"{', = ' + ident_e if ident_e else ''}), claimed {stmt.exponent}")
+            if mp.isfinite(best_c.error):
+                summary += f"; constant with the measured exponent {mp.nstr(best_c.value, 15)}"
+            details.update({"identified_exponent": ident_e,
+                            "exponent_digits_measured": best_e.digits()})
+        else:
+            ident_c = _identify(best_c.value, best_c.error)
+            e_digits = min(e.digits(hi.E, hi.e_scale) for e in hi.e_est)
+            summary = (f"refuted: exponent {stmt.exponent} confirmed to {e_digits:.0f} digits but the "
+                       f"constant is {_fmt(best_c.value, 20)} (+- {mp.nstr(best_c.error, 2)}"
+                       f"{', = ' + ident_c if ident_c else ''}), claimed {stmt.constant}")
+            details["identified_constant"] = ident_c
+            measured["constant"] = Measured(_fmt(best_c.value), mp.nstr(best_c.error, 3),
+                                            _fmt(hi.C), None)
+    return Evidence("failed", summary, outcome="refuted", measured=measured, **common)
+
+
+def _refuted_guard(stmt, runs, guards, settings, common):
+    details = common["details"]
+    g = guards[0]
+    measured = {}
+    if g.zero:
+        law = "0"
+    else:
+        e_val, best_e, best_c, e_off = _measured_law(stmt, g, settings)
+        with mp.workdps(g.dps):
+            measured = {"exponent": Measured(_fmt(e_val), mp.nstr(best_e.error, 3), _fmt(g.E), None),
+                        "constant": Measured(_fmt(best_c.value), mp.nstr(best_c.error, 3),
+                                             _fmt(g.C), None)}
+        law = _law_text(stmt, e_val, best_c, not e_off)
+    m, laws = _residue_laws(stmt, runs, settings) if g.lattice.residue else (None, {})
+    if g.lattice.residue and m != 1:   # m = 1: every class agrees, the lattice itself differs
+        details["residue_laws"] = laws
+        details["residue_modulus"] = m
+        per_class = "; ".join(f"{k}: {v}" for k, v in laws.items())
+        summary = (f"refuted: the behaviour depends on the residue of {stmt.variable}"
+                   + (f" mod {m}" if m else "") + f" ({per_class}); claimed {stmt.leading}")
+    else:
+        summary = (f"refuted: on the {g.lattice.label} lattice ({stmt.variable} = "
+                   f"{_short(g.vs[0])}..{_short(g.vs[-1])}) {stmt.variable} follows {law}, "
+                   f"claimed {stmt.leading}")
+    return Evidence("failed", summary, outcome="refuted", measured=measured, **common)

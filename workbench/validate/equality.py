@@ -1,51 +1,62 @@
 """Validators for :class:`~workbench.statements.Equality` and
-:class:`~workbench.statements.Inequality`: evaluation at random admissible points.
+:class:`~workbench.statements.Inequality`: evaluation at special and random admissible points.
 
-Sampling convention (per free symbol, from its sympy assumptions):
+Points come from :mod:`.points` (special values, breakpoints of non-smooth
+functions, log-uniform random magnitudes; see there).  At each point both
+sides are evaluated two ways:
 
-=====================  =============================================
-assumption             sampled from
-=====================  =============================================
-integer, positive      1 .. 40 (uniform)
-integer, nonnegative   0 .. 40
-integer                -40 .. 40
-positive real          10^U, U uniform on [-2, 2]
-negative real          -10^U
-real                   +-10^U
-no assumption          complex, both parts +-10^U (sympy's default)
-``domain={s: (lo,hi)}`` uniform on [lo, hi] (log-uniform when lo > 0 and hi/lo > 100)
-=====================  =============================================
+* **ball arithmetic** (python-flint ``acb``, :mod:`.balls`) where every
+  function is mapped: a rigorous enclosure.  It refutes an equality when the
+  ball of ``lhs - rhs`` excludes 0, confirms it when the ball is within
+  ``10^-digits`` of 0 relative to the sides, and proves or refutes an
+  inequality when the margin's ball lies on one side of 0;
+* **mpmath on a precision ladder** (:mod:`.numeric`): ``dps``, ``dps + 20``,
+  ... up to ``dps + 80``, climbing while undecided.  An Equality is exact: a
+  difference that stays the same (within a factor 10) from one rung to the
+  next refutes it however small it is relative to the sides; a difference
+  that shrinks like rounding (by ~10^-20 per rung) is rounding, and the sides
+  agree to ``-log10(|lhs - rhs| / max(|lhs|, |rhs|))`` digits, or both vanish
+  to working precision.  An Inequality's margin ``big - small`` decides by
+  its sign when stable; a margin that shrinks like rounding is a tie (fatal
+  for ``<``/``>``, tight for ``<=``/``>=``).  No absolute floor: tiny sides
+  are compared relative to themselves.
 
-A ``where`` condition is imposed by rejection.  Both sides are evaluated with
-mpmath at ``dps`` and again at ``dps + 20``: the second evaluation gives the
-discrepancy, the first shows whether it is stable (a counterexample is
-reported only if it is).  Relative discrepancies use ``max(|lhs|, |rhs|)``,
-floored at ``10^-dps`` (so values that vanish to working precision compare
-absolutely).
+When the two ways disagree at a point the point is undecided (the verdict is
+then inconclusive, never verified or refuted on it).  Evidence counts the
+points decided rigorously (ball arithmetic) and only numerically.
 """
 
 from __future__ import annotations
 
 import math
-import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import flint
 import mpmath as mp
 import sympy as sp
 
 from ..errors import MalformedStatement
 from ..evidence import Evidence, Measured
 from ..statements import Equality, Inequality
+from .balls import NotBallable, ball, ballable, bits_for_digits, exact_values
+from .numeric import STEP, Evaluator, trend
+from .points import format_point, sample_points
 
 __all__ = ["RandomPoints", "validate_equality", "validate_inequality", "sample_points"]
 
 
 @dataclass(frozen=True)
 class RandomPoints:
-    """Settings for random-point validation (an immutable policy object)."""
+    """Settings for point validation (an immutable policy object).
 
-    points: int = 24
+    ``points`` random points are drawn in addition to the special points and
+    breakpoints; ``digits`` is the agreement an Equality needs at every point;
+    ``dps`` is the first rung of the precision ladder (``dps + 20`` confirms,
+    ``dps + 80`` is the top).
+    """
+
+    points: int = 32
     digits: int = 20
     dps: int = 30
     seed: int = 0
@@ -59,199 +70,410 @@ class RandomPoints:
 
     @property
     def confirm_dps(self) -> int:
-        return self.dps + 20
+        return self.dps + STEP
+
+    @property
+    def max_dps(self) -> int:
+        return self.dps + 4 * STEP
+
+    @property
+    def ladder(self) -> list[int]:
+        return list(range(self.dps, self.max_dps + 1, STEP))
 
 
-def _draw(sym, rng: random.Random, domain):
-    if sym in domain:
-        lo, hi = (float(x) for x in domain[sym])
-        if sym.is_integer:
-            return sp.Integer(rng.randint(math.ceil(lo), math.floor(hi)))
-        if lo > 0 and hi / lo > 100:
-            return sp.Float(10 ** rng.uniform(math.log10(lo), math.log10(hi)), 17)
-        return sp.Float(rng.uniform(lo, hi), 17)
-    if sym.is_integer:
-        if sym.is_positive:
-            return sp.Integer(rng.randint(1, 40))
-        if sym.is_nonnegative:
-            return sp.Integer(rng.randint(0, 40))
-        if sym.is_negative:
-            return sp.Integer(-rng.randint(1, 40))
-        return sp.Integer(rng.randint(-40, 40))
-    mag = lambda: sp.Float(10 ** rng.uniform(-2, 2), 17)  # noqa: E731
-    if sym.is_positive or sym.is_nonnegative:
-        return mag()
-    if sym.is_negative or sym.is_nonpositive:
-        return -mag()
-    if sym.is_real:
-        return mag() * rng.choice((-1, 1))
-    return mag() * rng.choice((-1, 1)) + sp.I * mag() * rng.choice((-1, 1))
+@dataclass
+class _Point:
+    """What was found at one point."""
+
+    status: str                      # agree | differ | holds | violated | undecided | skipped | complex
+    rigorous: bool = False
+    digits: float | None = None      # equality: rounding-limited agreement (None: both vanish)
+    margin: object = None            # inequality: relative margin (mpf)
+    tight: bool = False              # inequality: the sides are equal here
+    values: tuple = ()               # the two sides (mpmath numbers) where decided
+    how: str = ""
+    dps: int = 0
+    extra: dict = field(default_factory=dict)
 
 
-def sample_points(symbols, settings: RandomPoints, where=None, domain=None):
-    """Random admissible points: a list of ``{symbol: value}`` (reproducible by seed)."""
-    symbols = sorted(symbols, key=str)
-    rng = random.Random(settings.seed)
-    domain = domain or {}
-    points, tries = [], 0
-    while len(points) < settings.points:
-        tries += 1
-        if tries > settings.max_tries:
-            raise MalformedStatement(
-                f"could not draw {settings.points} points satisfying {where} in "
-                f"{settings.max_tries} tries (found {len(points)}): is the condition satisfiable?")
-        pt = {s: _draw(s, rng, domain) for s in symbols}
-        if where is not None:
-            ok = where.subs(pt)
-            if ok not in (sp.true, sp.false):
-                raise MalformedStatement(f"cannot decide the condition {where} at {pt}")
-            if ok is sp.false:
-                continue
-        points.append(pt)
-        if not symbols:
-            break
-    return points
+# -- ball arithmetic ---------------------------------------------------------------------------
 
-
-def _evaluator(symbols, expr):
-    f = sp.lambdify(symbols, expr, modules="mpmath")
-
-    def call(pt, dps):
-        with mp.workdps(dps):
-            args = [mp.mpmathify(sp.N(pt[s], dps + 5)) if not pt[s].is_Integer else int(pt[s])
-                    for s in symbols]
-            val = f(*args)
-            return mp.mpmathify(val)
-    return call
-
-
-def _eval_pair(calls, pt, dps):
+def _balls(exprs, pt, bits):
     try:
-        vals = [c(pt, dps) for c in calls]
-    except (ZeroDivisionError, ValueError, ArithmeticError, TypeError):
+        vals = [ball(e, pt, bits) for e in exprs]
+    except (NotBallable, ZeroDivisionError, ValueError, ArithmeticError, TypeError):
         return None
-    if any(not mp.isfinite(v) for v in vals):
-        return None
-    return vals
+    return vals if all(v.is_finite() for v in vals) else None
 
 
-def _fmt_point(pt):
-    return {str(k): str(v) for k, v in pt.items()}
+_MAX_BITS = 1 << 16
 
+
+def _ball_rungs(exprs, pt, s: RandomPoints):
+    """Yield ``(bits, balls)`` at rising precision: ``confirm_dps`` digits, then 4 times more
+    bits at a time (to make up for accuracy lost to cancellation), up to 2^16 bits; stops when
+    the balls cannot be computed.  The caller stops when it can decide."""
+    bits = bits_for_digits(s.confirm_dps)
+    while True:
+        vals = _balls(exprs, pt, bits)
+        if vals is None:
+            return
+        yield bits, vals
+        if bits >= _MAX_BITS:
+            return
+        bits = min(4 * bits, _MAX_BITS)
+
+
+def _identical(exprs) -> bool:
+    """sympy's automatic simplification already makes the two sides equal (``f - f``)."""
+    return (exprs[0] - exprs[1]) == 0
+
+
+def _ball_equality(exprs, pt, s: RandomPoints):
+    """``("unequal", None)``, ``("equal", digits)`` (rigorous relative bound), ``("open", None)``
+    (the balls are too wide to decide: heavy cancellation, or sides that vanish), or ``None``
+    (no ball evaluation)."""
+    exact = exact_values(exprs, pt)
+    if exact is not None:
+        return ("equal", math.inf) if exact[0] == exact[1] else ("unequal", None)
+    found, same = None, _identical(exprs)
+    for bits, (lhs, rhs) in _ball_rungs(exprs, pt, s):
+        if same:
+            return "equal", math.inf
+        found = "open", None
+        with flint.ctx.workprec(bits):
+            diff = lhs - rhs
+            if not diff.contains(0):
+                return "unequal", None
+            scale = max(abs(lhs).abs_lower(), abs(rhs).abs_lower())
+            if scale > 0:
+                bound = float((abs(diff).abs_upper() / scale).upper())
+                digits = -math.log10(bound) if bound > 0 else math.inf
+                if digits >= s.digits:
+                    return "equal", digits
+    return found
+
+
+def _ball_inequality(exprs, pt, s: RandomPoints, strict: bool):
+    """``"holds"``, ``"violated"`` (both rigorous), ``"open"`` (the margin's ball contains 0) or
+    ``None`` (no ball evaluation); ``exprs = [small, big]``."""
+    exact = exact_values(exprs, pt)
+    if exact is not None:
+        margin = exact[1] - exact[0]
+        return "holds" if (margin > 0 if strict else margin >= 0) else "violated"
+    found, same = None, _identical(exprs)
+    for bits, (small, big) in _ball_rungs(exprs, pt, s):
+        if not (small.imag.is_zero() and big.imag.is_zero()):
+            return None
+        if same:
+            return "violated" if strict else "holds"
+        found = "open"
+        with flint.ctx.workprec(bits):
+            margin = big.real - small.real
+            if (margin > 0) if strict else (margin >= 0):
+                return "holds"
+            if (margin <= 0) if strict else (margin < 0):
+                return "violated"
+    return found
+
+
+# -- mpmath precision ladder -------------------------------------------------------------------
+
+def _ladder(evaluate, pt, s: RandomPoints, judge):
+    """Climb the precision ladder until ``judge(lo, hi, p_lo, p_hi)`` returns a :class:`_Point`."""
+    rungs = s.ladder
+    lo = evaluate(pt, rungs[0])
+    last = None
+    for p_lo, p_hi in zip(rungs, rungs[1:]):
+        hi = evaluate(pt, p_hi)
+        if lo is None or hi is None:
+            return _Point("skipped", how="cannot be evaluated here", dps=p_hi)
+        with mp.workdps(p_hi):
+            found = judge(lo, hi, p_lo, p_hi)
+        if found.status != "undecided":
+            found.dps = p_hi
+            return found
+        last, lo = found, hi
+    last.dps = rungs[-1]
+    last.how = f"undecided up to dps {rungs[-1]}: " + last.how
+    return last
+
+
+def _digits(rel, s: RandomPoints) -> float:
+    cap = s.confirm_dps - 5
+    return float(min(-mp.log10(rel), cap)) if rel > 0 else float(cap)
+
+
+def _judge_equality(s: RandomPoints):
+    def judge(lo, hi, p_lo, p_hi):
+        d_lo, d_hi = abs(lo[0] - lo[1]), abs(hi[0] - hi[1])
+        scale = max(abs(hi[0]), abs(hi[1]))
+        t = trend(d_lo, d_hi)
+        if d_hi == 0:
+            return _Point("agree", digits=float(s.confirm_dps - 5), values=tuple(hi))
+        rel = d_hi / scale
+        if t == "stable":
+            return _Point("differ", values=tuple(hi), extra={"rel": rel},
+                          how=f"relative difference {mp.nstr(rel, 3)} stable from dps {p_lo} to {p_hi}")
+        if t == "rounding" or rel <= mp.mpf(10) ** (6 - p_hi):    # shrank, or at p_hi's noise floor
+            if all(trend(lo[i], hi[i]) in ("zero", "rounding") for i in (0, 1)):
+                return _Point("agree", digits=None, values=tuple(hi), how="both sides vanish")
+            if rel <= mp.mpf(10) ** -s.digits:
+                return _Point("agree", digits=_digits(rel, s), values=tuple(hi))
+        return _Point("undecided", digits=_digits(rel, s), values=tuple(hi),
+                      how=f"relative difference {mp.nstr(rel, 3)} at dps {p_hi}, "
+                          f"{mp.nstr(d_lo / max(abs(lo[0]), abs(lo[1])), 3)} at dps {p_lo}")
+    return judge
+
+
+def _imag_stable(lo, hi) -> bool:
+    return any(trend(mp.im(a), mp.im(b)) in ("stable", "unclear") for a, b in zip(lo, hi))
+
+
+def _judge_inequality(s: RandomPoints, strict: bool):
+    def judge(lo, hi, p_lo, p_hi):
+        if _imag_stable(lo, hi):
+            if any(trend(mp.im(a), mp.im(b)) == "stable" for a, b in zip(lo, hi)):
+                return _Point("complex", values=tuple(hi), how="a side is complex")
+            return _Point("undecided", values=tuple(hi), how="imaginary parts not settled")
+        small, big = mp.re(hi[0]), mp.re(hi[1])
+        m_lo, m_hi = mp.re(lo[1]) - mp.re(lo[0]), big - small
+        scale = max(abs(small), abs(big))
+        rel = m_hi / scale if scale else mp.mpf(0)
+        t = trend(m_lo, m_hi)
+        if t == "stable" and (m_lo > 0) == (m_hi > 0):
+            status = "holds" if m_hi > 0 else "violated"
+            return _Point(status, margin=rel, values=(small, big),
+                          how=f"relative margin {mp.nstr(rel, 3)} stable from dps {p_lo} to {p_hi}")
+        if t in ("zero", "rounding"):
+            if strict:      # equal, or unequal beyond the precision: only a proof can tell
+                return _Point("undecided", margin=rel, values=(small, big), tight=True,
+                              how=f"sides equal to {p_hi} digits (a strict relation needs a proof "
+                                  "that they differ)")
+            how = f"sides equal (their difference shrinks with precision, {mp.nstr(m_hi, 3)} at dps {p_hi})"
+            return _Point("violated" if strict else "holds", margin=mp.mpf(0), tight=True,
+                          values=(small, big), how=how)
+        return _Point("undecided", margin=rel, values=(small, big),
+                      how=f"margin {mp.nstr(m_hi, 3)} at dps {p_hi}, {mp.nstr(m_lo, 3)} at dps {p_lo}")
+    return judge
+
+
+# -- combining the two ways --------------------------------------------------------------------
+
+def _combine_equality(ball_res, num: _Point) -> _Point:
+    """Ball arithmetic is rigorous: where it decides, it wins (mpmath may have lost the
+    difference, or invented one, to cancellation).  An ``open`` ball leaves a numeric
+    agreement standing but not a numeric difference (which may be cancellation)."""
+    if ball_res is None:
+        return num
+    kind, bdigits = ball_res
+    if kind == "open":
+        if num.status == "differ":
+            return _Point("undecided", dps=num.dps, how="ball arithmetic cannot confirm the "
+                          f"difference mpmath finds (cancellation?): {num.how}")
+        return num
+    if kind == "unequal":
+        how = "proved by ball arithmetic" + (f"; mpmath: {num.how}" if num.how else "")
+        return _Point("differ", rigorous=True, values=num.values, dps=num.dps, how=how,
+                      extra=num.extra)
+    agrees = num.status == "agree" and num.digits is not None
+    bdigits = min(bdigits, float(num.dps or 0) - 5) if num.dps else bdigits
+    return _Point("agree", rigorous=True, digits=num.digits if agrees else bdigits,
+                  values=num.values, dps=num.dps, how="confirmed by ball arithmetic")
+
+
+def _combine_inequality(ball_res, num: _Point) -> _Point:
+    """As for equalities: a deciding ball wins; an ``open`` ball leaves a numeric ``holds`` or
+    tie standing but not a stable numeric violation."""
+    if ball_res is None or num.status == "complex":
+        return num
+    if ball_res == "open":
+        if num.status == "violated" and not num.tight:
+            return _Point("undecided", dps=num.dps, how="ball arithmetic cannot confirm the "
+                          f"violation mpmath finds (cancellation?): {num.how}")
+        return num
+    verb = "proved" if ball_res == "holds" else "refuted"
+    how = f"{verb} by ball arithmetic" + (f"; mpmath: {num.how}" if num.how else "")
+    agrees = num.status == ball_res
+    return _Point(ball_res, rigorous=True, margin=num.margin if agrees else None,
+                  tight=num.tight and agrees, values=num.values, dps=num.dps, how=how)
+
+
+# -- the sweep over points ---------------------------------------------------------------------
 
 class _Sweep:
-    """Random admissible points and the values of some expressions there, at two precisions."""
+    """Admissible points and what was found at each (numeric ladder plus ball arithmetic)."""
 
-    def __init__(self, symbols, exprs, settings: RandomPoints, where, domain):
-        symbols = sorted(symbols, key=str)
-        self.calls = [_evaluator(symbols, e) for e in exprs]
-        self.points = sample_points(symbols, settings, where, domain)
+    def __init__(self, stmt, exprs, settings: RandomPoints):
+        self.symbols = sorted(stmt.symbols, key=str)
+        self.exprs = exprs
         self.settings = settings
-        self.used = self.skipped = 0
+        self.evaluate = Evaluator(self.symbols, exprs)
+        self.use_balls = all(ballable(e) for e in exprs)
+        self.points = sample_points(self.symbols, settings, stmt.where, stmt.domain, exprs)
+        self.results: list[tuple[dict, _Point]] = []
 
-    def __iter__(self):
-        """Yield ``(point, values at confirm_dps, values at dps)`` where both evaluate."""
+    def run(self, numeric_judge, ball_judge, combine):
         for pt in self.points:
-            hi = _eval_pair(self.calls, pt, self.settings.confirm_dps)
-            lo = _eval_pair(self.calls, pt, self.settings.dps)
-            if hi is None or lo is None:
-                self.skipped += 1
-                continue
-            self.used += 1
-            yield pt, hi, lo
+            num = _ladder(self.evaluate, pt, self.settings, numeric_judge)
+            res = ball_judge(pt) if self.use_balls else None
+            found = combine(res, num)
+            self.results.append((pt, found))
+        return self
+
+    def count(self, *statuses, rigorous=None):
+        return sum(1 for _, r in self.results if r.status in statuses
+                   and (rigorous is None or r.rigorous == rigorous))
+
+    def first(self, *statuses):
+        """The first point with one of these statuses, preferring a rigorous one."""
+        hits = [(pt, r) for pt, r in self.results if r.status in statuses]
+        hits.sort(key=lambda h: not h[1].rigorous)
+        return hits[0] if hits else (None, None)
 
     def evidence(self, verdict, summary, t0, **kwargs) -> Evidence:
-        grid = {"points": [_fmt_point(p) for p in self.points[:12]], "n_points": len(self.points),
-                "evaluated": self.used, "skipped": self.skipped, "seed": self.settings.seed}
-        return Evidence(verdict, summary, methods=["random points"], grid=grid,
-                        precisions=[self.settings.dps, self.settings.confirm_dps],
+        s = self.settings
+        n_special = max(len(self.points) - s.points, 0)
+        grid = {"points": [format_point(p) for p in self.points[:12]], "n_points": len(self.points),
+                "special": n_special, "random": s.points,
+                "evaluated": len(self.results) - self.count("skipped"),
+                "skipped": self.count("skipped"), "seed": s.seed}
+        details = kwargs.pop("details", {})
+        details.update({"rigorous_points": sum(r.rigorous for _, r in self.results),
+                        "undecided_points": self.count("undecided")})
+        top = max((r.dps for _, r in self.results), default=s.confirm_dps)
+        methods = ["random points", "mpmath precision ladder"]
+        if self.use_balls:
+            methods.append("ball arithmetic (python-flint)")
+        return Evidence(verdict, summary, methods=methods, grid=grid, details=details,
+                        precisions=sorted({s.dps, s.confirm_dps, top}),
                         runtime=time.perf_counter() - t0, **kwargs)
 
+    def how_decided(self, statuses) -> str:
+        rig = self.count(*statuses, rigorous=True)
+        num = self.count(*statuses, rigorous=False)
+        return f"{rig} by ball arithmetic, {num} numerically"
+
     def nothing_evaluated(self, t0) -> Evidence | None:
-        if self.used:
+        if self.count("skipped") < len(self.results):
             return None
-        return self.evidence("error", f"no sample point could be evaluated ({self.skipped} failed)",
-                             t0, outcome="error")
+        return self.evidence("error", f"no sample point could be evaluated "
+                             f"({len(self.results)} failed)", t0, outcome="error")
+
+
+def _fmt(x, n=15):
+    return mp.nstr(x, n) if x is not None else "?"
 
 
 def validate_equality(stmt: Equality, settings: RandomPoints | None = None) -> Evidence:
-    """Check ``lhs = rhs`` at random admissible points, at two precisions."""
-    settings = settings or RandomPoints()
+    """Check ``lhs = rhs`` at special and random admissible points.
+
+    Guarantees: ``verified`` only if at every point that could be evaluated the
+    sides agree to ``settings.digits`` relative digits (or both vanish to
+    working precision), no point shows a difference that persists when the
+    precision rises, and no point is undecided.  ``refuted`` only with a
+    counterexample where ball arithmetic excludes equality, or where the
+    relative difference is the same at two precisions 20 digits apart.
+    """
+    s = settings or RandomPoints()
     t0 = time.perf_counter()
-    sweep = _Sweep(stmt.symbols, [stmt.lhs, stmt.rhs], settings, stmt.where, stmt.domain)
-    hi_dps, lo_dps = settings.confirm_dps, settings.dps
-    worst, worst_pt, counterexample = float("inf"), None, None
-    for pt, (l, r), lo in sweep:
-        with mp.workdps(hi_dps):
-            scale = max(abs(l), abs(r), mp.mpf(10) ** (-lo_dps))
-            rel = abs(l - r) / scale
-            rel_lo = abs(lo[0] - lo[1]) / scale
-            digits = float(min(-mp.log10(rel), hi_dps - 5)) if rel > 0 else float(hi_dps - 5)
-            stable = rel > 0 and abs(rel_lo - rel) < mp.mpf("0.1") * rel
-        if digits < worst:
-            worst, worst_pt = digits, pt
-        if rel > mp.mpf(10) ** (-settings.digits) and stable and counterexample is None:
-            counterexample = (pt, l, r, rel)
+    exprs = [stmt.lhs, stmt.rhs]
+    sweep = _Sweep(stmt, exprs, s)
+    sweep.run(_judge_equality(s), lambda pt: _ball_equality(exprs, pt, s), _combine_equality)
     failed = sweep.nothing_evaluated(t0)
     if failed:
         return failed
-    if counterexample is not None:
-        pt, l, r, rel = counterexample
-        with mp.workdps(hi_dps):
-            measured = {"lhs": Measured(mp.nstr(l, 25)), "rhs": Measured(mp.nstr(r, 25)),
-                        "relative difference": Measured(mp.nstr(rel, 5))}
-        return sweep.evidence("failed", f"refuted at {_fmt_point(pt)}: lhs = {mp.nstr(l, 15)}, "
-                              f"rhs = {mp.nstr(r, 15)}", t0, outcome="refuted", measured=measured,
-                              details={"counterexample": _fmt_point(pt)})
+    pt, bad = sweep.first("differ")
+    if bad is not None:
+        lhs, rhs = bad.values if bad.values else (None, None)
+        measured = {}
+        if bad.values:
+            with mp.workdps(bad.dps or s.confirm_dps):
+                measured = {"lhs": Measured(mp.nstr(lhs, 25)), "rhs": Measured(mp.nstr(rhs, 25))}
+                if "rel" in bad.extra:
+                    measured["relative difference"] = Measured(mp.nstr(bad.extra["rel"], 5))
+        shown = 15
+        if "rel" in bad.extra and bad.extra["rel"] > 0:
+            shown = int(min(bad.dps or s.confirm_dps, max(15, 5 - mp.log10(bad.extra["rel"]))))
+        where = f" at {format_point(pt)}" if pt else ""
+        return sweep.evidence("failed", f"refuted{where}: lhs = {_fmt(lhs, shown)}, "
+                              f"rhs = {_fmt(rhs, shown)} ({bad.how})", t0, outcome="refuted",
+                              measured=measured, details={"counterexample": format_point(pt),
+                                                          "rigorous": bad.rigorous})
+    agree = [r.digits for _, r in sweep.results if r.status == "agree" and r.digits is not None]
+    worst = min(agree, default=float(s.confirm_dps - 5))
     digits = math.floor(worst * 10) / 10
-    if digits >= settings.digits:
-        return sweep.evidence("verified", f"equal to {digits:g} digits at {sweep.used} random points",
-                              t0, digits=digits)
-    return sweep.evidence("failed", f"inconclusive: sides agree to only {digits:g} digits "
-                          f"(worst at {_fmt_point(worst_pt)}), {settings.digits} requested", t0,
-                          outcome="inconclusive", digits=digits)
+    undecided = [(p, r) for p, r in sweep.results if r.status == "undecided"]
+    if undecided:
+        p, r = undecided[0]
+        return sweep.evidence("failed", f"inconclusive: {len(undecided)} point(s) undecided, e.g. "
+                              f"{format_point(p)}: {r.how}", t0, outcome="inconclusive",
+                              digits=digits, details={"undecided": format_point(p)})
+    n = sweep.count("agree")
+    vanish = n - len(agree)
+    tail = f"; both sides vanish at {vanish}" if vanish else ""
+    skipped = sweep.count("skipped")
+    tail += f"; {skipped} point(s) could not be evaluated" if skipped else ""
+    if digits >= s.digits:
+        return sweep.evidence("verified", f"equal to {digits:g} digits at {n} points "
+                              f"({sweep.how_decided(('agree',))}){tail}", t0, digits=digits)
+    return sweep.evidence("failed", f"inconclusive: sides agree to only {digits:g} digits, "
+                          f"{s.digits} requested{tail}", t0, outcome="inconclusive", digits=digits)
+
+
+def _normalise(relation):
+    """``(small, big, strict)`` with the relation meaning ``small < big`` (or ``<=``)."""
+    if isinstance(relation, (sp.StrictLessThan, sp.LessThan)):
+        small, big = relation.lhs, relation.rhs
+    else:
+        small, big = relation.rhs, relation.lhs
+    return small, big, isinstance(relation, (sp.StrictLessThan, sp.StrictGreaterThan))
 
 
 def validate_inequality(stmt: Inequality, settings: RandomPoints | None = None) -> Evidence:
-    """Check a relation ``lhs (<|<=|>|>=) rhs`` at random admissible points."""
-    settings = settings or RandomPoints()
+    """Check a relation ``lhs (<|<=|>|>=) rhs`` at special and random admissible points.
+
+    Guarantees: ``verified`` only if at every point that could be evaluated the
+    margin was proved by ball arithmetic or is stable in sign and size from one
+    precision to the next (a non-strict relation also accepts sides whose
+    difference shrinks like rounding), and no point is undecided.  ``refuted``
+    only with a counterexample: a margin of the wrong sign (rigorous, or stable
+    at two precisions), or for ``<``/``>`` sides equal beyond rounding.
+    """
+    s = settings or RandomPoints()
     t0 = time.perf_counter()
-    rel = stmt.relation
-    # normalise to  small <= big  (strict or not)
-    if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
-        small, big = rel.lhs, rel.rhs
-    else:
-        small, big = rel.rhs, rel.lhs
-    strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
-    sweep = _Sweep(stmt.symbols, [small, big], settings, stmt.where, stmt.domain)
-    min_margin, counterexample, tight = None, None, 0
-    noise = mp.mpf(10) ** (5 - settings.dps)
-    for pt, hi, lo in sweep:
-        with mp.workdps(settings.confirm_dps):
-            if max(abs(mp.im(hi[0])), abs(mp.im(hi[1]))) > mp.mpf(10) ** (10 - settings.confirm_dps):
-                return sweep.evidence("error", f"a side is complex at {_fmt_point(pt)}", t0,
-                                      outcome="error")
-            s, b = mp.re(hi[0]), mp.re(hi[1])
-            scale = max(abs(s), abs(b), mp.mpf(1))
-            margin = (b - s) / scale
-            lo_margin = (mp.re(lo[1]) - mp.re(lo[0])) / scale
-        if min_margin is None or margin < min_margin:
-            min_margin = margin
-        if abs(margin) <= noise:
-            tight += 1
-            if strict:
-                counterexample = counterexample or (pt, s, b, "equal to working precision")
-            continue
-        if margin < 0 and lo_margin < 0:
-            counterexample = counterexample or (pt, s, b, "violated")
+    small, big, strict = _normalise(stmt.relation)
+    exprs = [small, big]
+    sweep = _Sweep(stmt, exprs, s)
+    sweep.run(_judge_inequality(s, strict), lambda pt: _ball_inequality(exprs, pt, s, strict),
+              _combine_inequality)
     failed = sweep.nothing_evaluated(t0)
     if failed:
         return failed
-    if counterexample is not None:
-        pt, s, b, how = counterexample
-        return sweep.evidence("failed", f"refuted at {_fmt_point(pt)}: {stmt.relation} is {how} "
-                              f"(lhs-side {mp.nstr(s, 15)}, rhs-side {mp.nstr(b, 15)})", t0,
-                              outcome="refuted", details={"counterexample": _fmt_point(pt)})
-    return sweep.evidence("verified", f"holds at all {sweep.used} random points "
-                          f"(smallest relative margin {mp.nstr(min_margin, 3)}, {tight} tight)", t0,
-                          measured={"smallest margin": Measured(mp.nstr(min_margin, 10))})
+    pt, bad = sweep.first("complex")
+    if bad is not None:
+        return sweep.evidence("error", f"a side is complex at {format_point(pt)}", t0,
+                              outcome="error", details={"point": format_point(pt)})
+    pt, bad = sweep.first("violated")
+    if bad is not None:
+        vals = bad.values or (None, None)
+        return sweep.evidence("failed", f"refuted at {format_point(pt)}: {stmt.relation} fails "
+                              f"(smaller side {_fmt(vals[0])}, larger side {_fmt(vals[1])}; "
+                              f"{bad.how})", t0, outcome="refuted",
+                              details={"counterexample": format_point(pt), "rigorous": bad.rigorous})
+    undecided = [(p, r) for p, r in sweep.results if r.status == "undecided"]
+    if undecided:
+        p, r = undecided[0]
+        return sweep.evidence("failed", f"inconclusive: {len(undecided)} point(s) undecided, e.g. "
+                              f"{format_point(p)}: {r.how}", t0, outcome="inconclusive",
+                              details={"undecided": format_point(p)})
+    margins = [r.margin for _, r in sweep.results if r.status == "holds" and r.margin is not None]
+    smallest = min(margins) if margins else None
+    tight = sum(r.tight for _, r in sweep.results)
+    n = sweep.count("holds")
+    skipped = sweep.count("skipped")
+    tail = f"; {skipped} point(s) could not be evaluated" if skipped else ""
+    measured = {"smallest margin": Measured(mp.nstr(smallest, 10))} if smallest is not None else {}
+    return sweep.evidence("verified", f"holds at all {n} points ({sweep.how_decided(('holds',))}; "
+                          f"smallest relative margin {_fmt(smallest, 3)}, {tight} tight){tail}", t0,
+                          measured=measured)

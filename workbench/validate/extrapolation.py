@@ -39,7 +39,8 @@ from dataclasses import dataclass
 
 import mpmath as mp
 
-__all__ = ["Estimate", "richardson", "wynn_epsilon"]
+__all__ = ["Estimate", "richardson", "richardson_basis", "least_squares", "wynn_epsilon",
+           "tail_trend"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def _best(columns, method, dps, safety):
     ``columns[k]`` is the list of entries of column ``k`` in grid order.
     """
     best = None
+    floor_all = _logarithmic_floor(columns[0], dps) if columns and columns[0] else mp.mpf(0)
     for k, col in enumerate(columns):
         if len(col) < 1:
             continue
@@ -101,12 +103,36 @@ def _best(columns, method, dps, safety):
             bounds.append(abs(col[-1] - col[-2]) * 10)  # no convergence rate seen: be wary
         else:
             bounds.append(mp.inf)
-        err = max(max(bounds) * safety, noise)
+        err = max(max(bounds) * safety, noise, floor_all)
         if best is None or err < best.error:
             best = Estimate(value, err, method, k)
     if best is None:
         raise ValueError("no terms to extrapolate")
     return best
+
+
+def _logarithmic_floor(raw, dps):
+    """A floor for every error bar when the raw sequence converges logarithmically.
+
+    On a geometric grid a power correction ``n^-a`` makes the ratio of successive
+    differences constant (``r^-a``); a logarithmic one (``1/log n``) makes it creep
+    up towards 1 (monotonically, differences of one sign), and neither method
+    accelerates that.  Then the honest error is
+    the raw sequence's own remaining tail, ``|d| rho / (1 - rho)`` (infinite for
+    ``rho >= 1``).  Zero when the convergence is not of that kind.
+    """
+    if len(raw) < 5:
+        return mp.mpf(0)
+    signed = [raw[-i] - raw[-i - 1] for i in (1, 2, 3, 4)]
+    d = [abs(x) for x in signed]
+    # logarithmic convergence is monotone and far above rounding; noise is neither
+    if (d[0] <= abs(raw[-1]) * mp.mpf(10) ** (-dps // 2) or 0 in d
+            or len({mp.sign(x) for x in signed}) > 1):
+        return mp.mpf(0)
+    rho, rho_prev, rho_prev2 = d[0] / d[1], d[1] / d[2], d[2] / d[3]
+    if rho < mp.mpf("0.8") or not rho > rho_prev > rho_prev2:
+        return mp.mpf(0)
+    return d[0] * rho / (1 - rho) if rho < 1 else mp.inf
 
 
 def richardson(nodes, values, dps: int, safety=4):
@@ -165,3 +191,115 @@ def wynn_epsilon(values, dps: int, safety=4):
         if k % 2 == 0:
             columns.append(list(new))
     return _best(columns, "wynn-epsilon", dps, safety)
+
+
+def _solve_constant(rows, values):
+    """The constant coefficient of the interpolant ``s = c_0 + sum_k c_k g_k`` through the rows."""
+    A = mp.matrix([[mp.mpf(1)] + list(r) for r in rows])
+    return mp.lu_solve(A, mp.matrix(list(values)))[0]
+
+
+def richardson_basis(rows, values, dps: int, safety=4):
+    """Generalised Richardson extrapolation (the E-algorithm, by direct solves).
+
+    ``rows[j]`` holds the correction shapes ``g_1(n_j), g_2(n_j), ...`` at node ``j``,
+    ordered from the largest to the smallest as ``n -> oo``; column ``k`` holds the
+    constant term of the interpolant ``c_0 + c_1 g_1 + ... + c_k g_k`` through ``k+1``
+    consecutive nodes.  With ``g_k = n^(-k w)`` this is Neville's scheme
+    (:func:`richardson`); with shapes such as ``n^(-k) (log n)^(-i)`` it removes
+    logarithmic corrections.  Only the last three entries of each column are formed
+    (all that the error estimate reads).
+
+    >>> import mpmath as mp
+    >>> with mp.workdps(30):
+    ...     n = [mp.mpf(16) * 2**j for j in range(14)]
+    ...     rows = [[1/(x*mp.log(x)), 1/x, 1/(x**2*mp.log(x)), x**-2] for x in n]
+    ...     est = richardson_basis(rows, [3 + 1/(x*mp.log(x)) for x in n], dps=30)
+    ...     bool(abs(est.value - 3) < 1e-25)
+    True
+    """
+    P = len(values)
+    K = min(len(rows[0]), P - 1)
+    columns = [[mp.mpf(v) for v in values]]
+    for k in range(1, K + 1):
+        col = []
+        for j in range(max(k, P - 3), P):
+            sub = range(j - k, j + 1)
+            try:
+                col.append(_solve_constant([rows[i][:k] for i in sub], [values[i] for i in sub]))
+            except ZeroDivisionError:
+                col.append(mp.nan)
+        if any(not mp.isfinite(x) for x in col):
+            break
+        columns.append(col)
+        if _stalled(columns, dps, safety):
+            break
+    return _best(columns, "richardson", dps, safety)
+
+
+def _stalled(columns, dps, safety, patience=4):
+    """Whether the last ``patience`` columns all did worse than an earlier one (stop early:
+    each further column costs a linear solve and cannot win)."""
+    if len(columns) < patience + 2:
+        return False
+    return len(columns) - 1 - _best(columns, "", dps, safety).column > patience
+
+
+def least_squares(rows, values, dps: int, safety=4):
+    """Least-squares fit of ``c_0 + sum_k c_k g_k`` on windows of two nodes more than unknowns.
+
+    Column ``k`` (``k`` correction shapes) holds the fitted constant on the
+    ``k + 3`` nodes that end at the third-last, second-last and last node: its
+    entries move as larger ``n`` enter the fit, as a Richardson column's do.  A
+    model with the right shapes settles; a wrong one keeps moving, and the error
+    bar says so.  The overdetermined fit averages rounding noise instead of
+    amplifying it.
+    """
+    P = len(values)
+    columns = []
+    for k in range(0, min(len(rows[0]), P - 5) + 1):
+        col = []
+        size = k + 3
+        for end in (P - 2, P - 1, P):
+            sub = range(end - size, end)
+            # columns scaled to unit size: the shapes span many decades
+            scale = [max(abs(rows[i][c]) for i in sub) or mp.mpf(1) for c in range(k)]
+            A = mp.matrix([[mp.mpf(1)] + [rows[i][c] / scale[c] for c in range(k)] for i in sub])
+            b = mp.matrix([mp.mpf(values[i]) for i in sub])
+            try:
+                col.append(mp.qr_solve(A, b)[0][0])
+            except (ZeroDivisionError, ValueError):   # numerically singular: shapes too alike
+                col.append(mp.nan)
+        if any(not mp.isfinite(x) for x in col):
+            break
+        columns.append(col)
+        if _stalled(columns, dps, safety):
+            break
+    return _best(columns, "least-squares", dps, safety)
+
+
+def tail_trend(values, dps: int):
+    """How the differences of a sequence behave at the end of the grid.
+
+    Returns ``"converged"`` (the last differences are at the rounding level),
+    ``"decaying"`` (the differences over the second half of the grid shrink: a
+    least-squares slope of ``log|s_{j+1} - s_j|`` against ``j`` below zero), or
+    ``"not asymptotic"`` (they stay level or grow: the sequence has not reached its
+    asymptotic regime on this grid, or has none, and any extrapolated value may be
+    an antilimit).
+    """
+    s = [mp.mpf(v) for v in values]
+    d = [abs(s[j + 1] - s[j]) for j in range(len(s) - 1)]
+    scale = max(abs(x) for x in s) or mp.mpf(1)
+    noise = scale * mp.mpf(10) ** (5 - dps)
+    if all(x <= noise for x in d[-2:]):
+        return "converged"
+    half = d[len(d) // 2:]
+    pts = [(j, mp.log(x)) for j, x in enumerate(half) if x > noise]
+    if len(pts) < 3:
+        return "converged" if d[-1] <= noise else "not asymptotic"
+    mj = mp.fsum(j for j, _ in pts) / len(pts)
+    my = mp.fsum(y for _, y in pts) / len(pts)
+    slope = (mp.fsum((j - mj) * (y - my) for j, y in pts)
+             / mp.fsum((j - mj) ** 2 for j, _ in pts))
+    return "decaying" if slope < 0 else "not asymptotic"
