@@ -274,7 +274,8 @@ class _Run:
     def analyse(self, stmt, settings, L):
         """Estimates of exponent and constant, or why there are none (``self.problem``)."""
         lat, dps = self.lattice, self.dps
-        self.problem, self.L = None, L
+        self.problem, self.L, self.bad = None, L, set()
+        self.__dict__.pop("e_est", None)      # nothing from an earlier correction model
         self.zero = all(x == 0 for x in self.avals)
         with mp.workdps(dps):
             self.C = mp.mpf(sp.N(stmt.constant, dps + 5))
@@ -304,6 +305,7 @@ class _Run:
             self.geometric = {"exponent": _geometric_tail(loc, dps),
                               "constant": _geometric_tail(c_seq, dps)}
             bad = [k for k, t in self.trend.items() if t == "not asymptotic"]
+            self.bad = set(bad)
             if bad:
                 self.problem = (f"not asymptotic on this grid: the {' and '.join(bad)} sequence's "
                                 f"differences do not shrink on the {lat.label} lattice "
@@ -315,10 +317,15 @@ class _Run:
         """``"exponent"`` or ``"constant"`` when this lattice cleanly contradicts the claim."""
         if self.zero:
             return "zero"
+        if not hasattr(self, "e_est"):      # too few nodes to extrapolate
+            return None
+        # a wrong exponent makes the normalised sequence diverge: judge each estimate
+        # only by the trend of its own sequence
+        if ("local exponent" not in self.bad and self.geometric["exponent"]
+                and _refutes(self.e_est, self.E, self.e_scale)):
+            return "exponent"
         if self.problem:
             return None
-        if self.geometric["exponent"] and _refutes(self.e_est, self.E, self.e_scale):
-            return "exponent"
         if self.geometric["constant"] and _refutes(self.c_est, self.C, abs(self.C)):
             return "constant"
         return None
