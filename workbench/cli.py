@@ -87,7 +87,7 @@ def sources_options(func):
             with Store(store_path) as store:
                 return func(*args, claims=claims, store=store, **kwargs)
         except WorkbenchError as exc:
-            _console(err=True).print(f"[bold red]error:[/] {exc}", markup=True)
+            _console(err=True).print(_line(("error:", "bold red"), f" {exc}"))
             sys.exit(2)
     return wrapper
 
@@ -96,10 +96,6 @@ def sources_options(func):
 @click.version_option(package_name="workbench")
 def main():
     """Executable claims about neural scaling laws, validated at high precision."""
-
-
-def _status(s: str) -> str:
-    return f"[{STYLE[s]}]{s}[/]"
 
 
 def _summary_table(report, only=None) -> Table:
@@ -111,10 +107,8 @@ def _summary_table(report, only=None) -> Table:
     for cid, r in report.results.items():
         if only is not None and cid not in only:
             continue
-        ev = r.evidence.summary if r.evidence else ""
-        if r.cached:
-            ev += " [dim](stored)[/]"
-        t.add_row(cid, r.claim.kind.value, _status(r.status), ev)
+        ev = _line(r.evidence.summary if r.evidence else "", *([(" (stored)", "dim")] if r.cached else []))
+        t.add_row(_plain(cid), _plain(r.claim.kind.value), _status_text(r.status), ev)
     return t
 
 
@@ -177,8 +171,8 @@ def verify(ids, claims, store, as_json, force, jobs, timeout, memory_mb, no_isol
                 click.echo(f"{r.status:9s} {cid}: {ev}")
         counts = ", ".join(f"{v} {k}" for k, v in sorted(report.counts().items()))
         ran = sum(1 for r in report.results.values() if r.evidence and not r.cached)
-        out.print(f"{len(report.results)} claims ({counts}); {ran} checks run, "
-                  f"{len(report.results) - ran} from the store; {report.runtime:.1f} s")
+        out.print(_plain(f"{len(report.results)} claims ({counts}); {ran} checks run, "
+                         f"{len(report.results) - ran} from the store; {report.runtime:.1f} s"))
     if report.unstored:
         _console(err=True).print(f"warning: {len(report.unstored)} results were not stored "
                                  f"(the store stayed locked): {', '.join(report.unstored)}",
@@ -236,13 +230,18 @@ def list_(ids, claims, store):
 @sources_options
 def show(ids, claims, store):
     """Statement, premises, dependents and last evidence of claims (IDS: ids, topics or globs)."""
+    _sections(claims, store, ids, _show_one)
+
+
+def _sections(claims, store, ids, one):
+    """``one(out, report, id)`` for every claim the ids select, a blank line between."""
     from .verify import current_report
     report = current_report(claims, store, ids)
     out = _console()
     for k, cid in enumerate(report.selected):
         if k:
             out.print()
-        _show_one(out, report, cid)
+        one(out, report, cid)
 
 
 def _show_one(out, report, cid):
@@ -274,13 +273,7 @@ def _show_one(out, report, cid):
 def why(ids, claims, store):
     """Why claims are not verified: the chains of failed premises that block each
     (IDS: ids, topics or globs)."""
-    from .verify import current_report
-    report = current_report(claims, store, ids)
-    out = _console()
-    for k, cid in enumerate(report.selected):
-        if k:
-            out.print()
-        _why_one(out, report, cid)
+    _sections(claims, store, ids, _why_one)
 
 
 def _why_one(out, report, cid):
@@ -390,13 +383,7 @@ def export_latex_cmd(claims, store, output):
 def history(ids, claims, store):
     """Past verdicts of claims, newest first, marking the runs of each claim's current version
     (IDS: ids, topics or globs)."""
-    from .verify import current_report
-    report = current_report(claims, store, ids)
-    out = _console()
-    for k, cid in enumerate(report.selected):
-        if k:
-            out.print()
-        _history_one(out, store, report.results[cid])
+    _sections(claims, store, ids, lambda out, report, cid: _history_one(out, store, report.results[cid]))
 
 
 def _history_one(out, store, result):

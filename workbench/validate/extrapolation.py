@@ -219,9 +219,8 @@ def richardson_basis(rows, values, dps: int, safety=4):
     True
     """
     P = len(values)
-    K = min(len(rows[0]), P - 1)
-    columns = [[mp.mpf(v) for v in values]]
-    for k in range(1, K + 1):
+
+    def column(k):
         col = []
         for j in range(max(k, P - 3), P):
             sub = range(j - k, j + 1)
@@ -229,12 +228,22 @@ def richardson_basis(rows, values, dps: int, safety=4):
                 col.append(_solve_constant([rows[i][:k] for i in sub], [values[i] for i in sub]))
             except ZeroDivisionError:
                 col.append(mp.nan)
+        return col
+    return _columns([[mp.mpf(v) for v in values]], range(1, min(len(rows[0]), P - 1) + 1), column,
+                    "richardson", dps, safety)
+
+
+def _columns(columns, ks, column, method, dps, safety):
+    """Add ``column(k)`` for ``k`` in ``ks`` until one is not finite or they stop improving;
+    the best estimate of the table."""
+    for k in ks:
+        col = column(k)
         if any(not mp.isfinite(x) for x in col):
             break
         columns.append(col)
         if _stalled(columns, dps, safety):
             break
-    return _best(columns, "richardson", dps, safety)
+    return _best(columns, method, dps, safety)
 
 
 def _stalled(columns, dps, safety, patience=4):
@@ -256,12 +265,11 @@ def least_squares(rows, values, dps: int, safety=4):
     amplifying it.
     """
     P = len(values)
-    columns = []
-    for k in range(0, min(len(rows[0]), P - 5) + 1):
+
+    def column(k):
         col = []
-        size = k + 3
         for end in (P - 2, P - 1, P):
-            sub = range(end - size, end)
+            sub = range(end - k - 3, end)
             # columns scaled to unit size: the shapes span many decades
             scale = [max(abs(rows[i][c]) for i in sub) or mp.mpf(1) for c in range(k)]
             A = mp.matrix([[mp.mpf(1)] + [rows[i][c] / scale[c] for c in range(k)] for i in sub])
@@ -270,12 +278,9 @@ def least_squares(rows, values, dps: int, safety=4):
                 col.append(mp.qr_solve(A, b)[0][0])
             except (ZeroDivisionError, ValueError):   # numerically singular: shapes too alike
                 col.append(mp.nan)
-        if any(not mp.isfinite(x) for x in col):
-            break
-        columns.append(col)
-        if _stalled(columns, dps, safety):
-            break
-    return _best(columns, "least-squares", dps, safety)
+        return col
+    return _columns([], range(0, min(len(rows[0]), P - 5) + 1), column, "least-squares", dps,
+                    safety)
 
 
 def tail_trend(values, dps: int):
