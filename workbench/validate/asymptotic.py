@@ -260,6 +260,15 @@ def validate_asymptotic(stmt: Asymptotic, settings: Extrapolation | None = None,
                                 f"{stmt.variable}, |i| <= {L})")
                 ev = alt
                 break
+            if alt is not None and alt.outcome != "refuted":
+                # the confirming run agrees under log-shaped corrections, a weaker run does not
+                v = stmt.variable
+                ev.summary += (f"; with corrections {v}^-k log({v})^i, |i| <= {L}, the confirming "
+                               f"run agrees to {settings.digits}+ digits but not every run: declare "
+                               f"corrections={v}**-{stmt.corrections}*log({v})**-{L} and raise dps "
+                               "or start the grid later")
+                ev.details["log_corrections_seen"] = L
+                break
     ev.runtime = time.perf_counter() - t0
     return ev
 
@@ -289,8 +298,8 @@ class _Run:
             for j in range(len(avals)):
                 if avals[j] == 0 or mp.sign(avals[j]) != mp.sign(avals[-1]):
                     cut = j + 1
-            if L:   # log-shaped corrections need log v well away from 0
-                cut = max(cut, next((j for j, v in enumerate(vs) if v > 3), len(vs)))
+            if L:   # log-shaped corrections: a series in 1/log v wants log v >= 5.5
+                cut = max(cut, next((j for j, v in enumerate(vs) if v >= 256), len(vs)))
             if cut:
                 vs, avals = vs[cut:], avals[cut:]
             if len(avals) < 5:
