@@ -49,6 +49,13 @@ FALSE = {
         ("other-exponent-on-11-mod-12", lambda k: mpf(k) ** (2 if k % 12 == 11 else 1), n),
         ("constant-off-1e-15-on-2-mod-5",
          lambda k: (1 + (mp.mpf(10) ** -15 if k % 5 == 2 else 0)) / mpf(k), 1 / n),
+        # classes the residue lattices n = 27720 3^j + c (c < 12) never visit; found in review
+        ("square-on-12-mod-14", lambda k: mpf(k) ** (2 if k % 14 == 12 else 1), n),
+        ("double-on-0-mod-26", lambda k: mpf(k) * (2 if k % 26 == 0 else 1), n),
+        ("double-on-0-mod-121", lambda k: mpf(k) * (2 if k % 121 == 0 else 1), n),
+        ("double-on-4-to-7-mod-16", lambda k: mpf(k) * (2 if k % 16 in (4, 5, 6, 7) else 1), n),
+        ("double-except-on-the-lattices",
+         lambda k: mpf(k) * (1 if (k % 16 == 0 or k % 27720 < 12) else 2), n),
     ],
     "log-periodic": [
         ("sin-log2", lambda k: k * (1 + mp.sinpi(2 * mp.log(k, 2)) / 10), n),
@@ -102,6 +109,11 @@ TRUE = {
         ("parity-correction", lambda k: (2 + (-1) ** k / mpf(k)) / mpf(k) ** 3, 2 / n ** 3),
         ("floor-half", lambda k: mpf(k // 2), n / 2),
         ("mod-12-correction", lambda k: mp.sqrt(k) * (1 + (k % 12) / mpf(k)), sp.sqrt(n)),
+        # zero on the primary grid, not beyond it (found in review)
+        ("zero-below-1e8", lambda k: mpf(k // 10 ** 8), n / 10 ** 8),
+        ("zero-below-1e9", lambda k: mpf(max(0, k - 10 ** 9)), n),
+        # an implementation accurate to dps - 8 digits: a bias that shrinks with precision
+        ("implementation-bias", lambda k: k * (1 + mpf(10) ** (8 - mp.mp.dps)), n),
     ],
     "log-periodic": [
         ("decaying-sin-log2", lambda k: k * (1 + mp.sinpi(2 * mp.log(k, 2)) / k), n),
@@ -149,6 +161,7 @@ TRUE = {
 #: primary lattice 16*2^j mixes the classes mod 3 in its corrections, which neither method
 #: models; that is honest, and they are never refuted)
 VERIFY = {"alternating-sqrt-correction", "gamma-ratio", "parity-correction", "floor-half",
+          "implementation-bias",
           "1e-50", "one-tenth", "float-exponent", "2.5e-30",
           "long-decimal", "sqrt-log-declared", "n2logn-plus-n"}
 
@@ -207,6 +220,49 @@ def test_a_float_is_taken_at_its_decimal_value_and_a_closed_form_is_only_a_hint(
     assert ev.outcome == "refuted"
     assert ev.details["identified_constant"] == "sqrt(2)"      # the hint
     assert ev.measured["constant"].claimed.startswith("1.41421356237000000")
+
+
+def test_class_labels_of_a_subsequence_claim_are_written_for_n():
+    ev = _validate(lambda k: mpf(k) * (2 if k % 4 == 3 else 1), n, {"subsequence": (2, 1)}, {})
+    assert ev.outcome == "refuted"
+    assert set(ev.details["residue_laws"]) == {"n = 1 mod 4", "n = 3 mod 4"}
+
+
+@pytest.mark.parametrize("value, claimed", [
+    (mp.sqrt(2) + mp.mpf(10) ** -30, sp.sqrt(2)),              # closed form 1e-30 away: no hint
+    (mp.mpf(10) ** -300, sp.Rational(10000001, 10 ** 7) * sp.Integer(10) ** -300),  # not "= 0"
+])
+def test_a_closed_form_hint_is_given_only_within_the_error_bar(value, claimed):
+    ev = _validate(lambda k: value * k, claimed * n, {}, {})
+    assert ev.outcome == "refuted"
+    assert "=" not in ev.summary.split("the constant is")[1].split(")")[0]
+
+
+def test_a_huge_claimed_constant_prints_short():
+    ev = _validate(lambda k: 10 ** 5000 * k, sp.Integer(10) ** 5000 * n, {}, {})
+    assert ev.verdict == "verified" and len(ev.summary) < 200
+
+
+@pytest.mark.parametrize("seq, message", [
+    (lambda k: mpf(k) / (k % 7 - 3), "raised ZeroDivisionError at n = "),
+    (lambda k: "12", "not a number"),
+])
+def test_sequence_faults_name_the_node(seq, message):
+    from workbench import SequenceError
+    with pytest.raises(SequenceError, match=message):
+        _validate(seq, n, {}, {})
+
+
+@pytest.mark.parametrize("value", [lambda k: __import__("numpy").int64(3 * k),
+                                   lambda k: __import__("fractions").Fraction(3 * k),
+                                   lambda k: __import__("decimal").Decimal(3 * k)])
+def test_numbers_of_any_kind_are_accepted(value):
+    assert _validate(value, 3 * n, {}, {}).verdict == "verified"
+
+
+def test_log_power_claim_on_a_grid_from_one_is_not_an_error():
+    ev = _validate(lambda k: k * mp.log(k) + 1, n * sp.log(n), {}, {"grid": Grid(1, 2, 20)})
+    assert ev.verdict != "error" and ev.outcome != "refuted"
 
 
 # -- generated cases ---------------------------------------------------------------------

@@ -28,8 +28,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 
 import mpmath as mp
+import numpy as np
 import sympy as sp
 
 from ..errors import MalformedStatement, SequenceError
@@ -127,11 +130,20 @@ class Extrapolation:
 
 
 def _to_mpf(value, v, dps):
-    """Convert a sequence value to mpf, with a clear error for anything else."""
-    if isinstance(value, bool) or value is None:
+    """Convert a sequence value to mpf, with a clear error for anything else.
+
+    Numbers of any kind are accepted (Python, numpy, mpmath, sympy, ``Fraction``,
+    ``Decimal``); strings, booleans and None are not."""
+    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
         raise SequenceError(f"sequence returned {value!r} at {v}, not a number")
     try:
-        if isinstance(value, (mp.mpc, complex)):
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, Fraction):
+            x = mp.mpf(value.numerator) / value.denominator
+        elif isinstance(value, Decimal):
+            x = mp.mpf(str(value))
+        elif isinstance(value, (mp.mpc, complex)):
             z = mp.mpc(value)
             if abs(z.imag) > abs(z.real) * mp.mpf(10) ** (5 - dps):
                 raise SequenceError(f"sequence returned a complex value {value} at {v}")
@@ -167,7 +179,15 @@ def _evaluate(stmt, a, grid_m, dps):
             v = step * m + offset if stmt.subsequence else m
             arg = v if stmt.is_integer else mp.mpf(v)
             out_v.append(v)
-            out_a.append(_to_mpf(a(arg), v, dps))
+            try:
+                value = a(arg)
+            except (SequenceError, MemoryError, KeyboardInterrupt):
+                raise
+            except Exception as exc:   # name the node: mpmath's own messages are often empty
+                raise SequenceError(f"the sequence raised {type(exc).__name__}"
+                                    f"{': ' + str(exc) if str(exc) else ''} at {stmt.variable} = "
+                                    f"{_short(v)}") from exc
+            out_a.append(_to_mpf(value, v, dps))
     return out_v, out_a
 
 
@@ -249,10 +269,13 @@ def validate_asymptotic(stmt: Asymptotic, settings: Extrapolation | None = None,
         with mp.workdps(lat.dps):
             vs, avals = _evaluate(stmt, a, lat.nodes, lat.dps)
         runs.append(_Run(lat, vs, avals))
-    ev = _judge(stmt, runs, settings, evaluate=lambda lat, dps: _evaluate(stmt, a, lat.nodes, dps))
+    def evaluate(nodes, dps):
+        with mp.workdps(dps):
+            return _evaluate(stmt, a, nodes, dps)
+    ev = _judge(stmt, runs, settings, evaluate=evaluate)
     if ev.outcome == "inconclusive" and stmt.log_corrections == 0 and not ev.details.get("not_asymptotic"):
         for L in (1, 2):   # logarithmic corrections? (same values, richer correction model)
-            alt = _judge(stmt, runs, settings, L=L, retry=True)
+            alt = _judge(stmt, runs, settings, L=L, retry=True, evaluate=evaluate)
             if alt is not None and alt.verdict == "verified":
                 alt.details["corrections_detected"] = (
                     f"{stmt.variable}^(-k*{stmt.corrections}) log({stmt.variable})^i, |i| <= {L}")
@@ -300,12 +323,14 @@ class _Run:
                     cut = j + 1
             if L:   # log-shaped corrections: a series in 1/log v wants log v >= 5.5
                 cut = max(cut, next((j for j, v in enumerate(vs) if v >= 256), len(vs)))
+            elif stmt.log_power:   # (log v)^q needs log v > 0
+                cut = max(cut, next((j for j, v in enumerate(vs) if v > 2), len(vs)))
             if cut:
                 vs, avals = vs[cut:], avals[cut:]
             if len(avals) < 5:
                 self.problem = (f"too few nodes left on the {lat.label} lattice to extrapolate: "
-                                f"the sequence vanishes or changes sign up to "
-                                f"{stmt.variable} = {_short(self.vs[cut - 1])}")
+                                f"the sequence vanishes or changes sign (or log {stmt.variable} "
+                                f"is too small) up to {stmt.variable} = {_short(self.vs[cut - 1])}")
                 return self
             self.used_v = vs
             self.e_est, self.c_est, c_seq, loc = _measure(stmt, vs, avals, self.E, dps,
@@ -325,7 +350,7 @@ class _Run:
     def refutation(self):
         """``"exponent"`` or ``"constant"`` when this lattice cleanly contradicts the claim."""
         if self.zero:
-            return "zero"
+            return "zero" if getattr(self, "zero_refutes", True) else None
         if not hasattr(self, "e_est"):      # too few nodes to extrapolate
             return None
         # a wrong exponent makes the normalised sequence diverge: judge each estimate
@@ -395,7 +420,14 @@ def _identify(x, err):
         if tol > 1e-6:
             return None
         found = mp.identify(x, IDENTIFY_CONSTANTS, tol=tol, maxcoeff=200)
-        return None if found is None else str(sp.nsimplify(sp.sympify(found, rational=True)))
+        if found is None:
+            return None
+        form = sp.nsimplify(sp.sympify(found, rational=True))
+        # identify works at the ambient precision: keep the form only if it is as close as the bar
+        if abs(mp.mpf(sp.N(form, mp.mp.dps + 5)) - x) > max(10 * mp.mpf(err),
+                                                          abs(x) * mp.mpf(10) ** (5 - mp.mp.dps)):
+            return None
+        return str(form)
     except Exception:  # identification is a hint, never a verdict
         return None
 
@@ -431,13 +463,14 @@ def _measured_law(stmt, run, settings):
 
 def _law_text(stmt, e, c, e_exact):
     v = stmt.variable
-    with mp.workdps(20):
-        cs = _identify(c.value, c.error)
-        if cs is None:
-            near = mp.nint(c.value)
-            cs = (str(int(near)) if abs(c.value - near) <= max(c.error, abs(near) * mp.mpf(10) ** -12)
-                  else mp.nstr(c.value, 12))
-        es = str(stmt.exponent) if e_exact else (_identify(e, mp.mpf(10) ** -15) or mp.nstr(e, 12))
+    cs = _identify(c.value, c.error)
+    if cs is None:
+        near = mp.nint(c.value)
+        digits = max(12, min(40, int(-mp.log10(c.error / abs(c.value))) + 2)) if (
+            c.value != 0 and 0 < c.error < abs(c.value)) else 12
+        cs = (str(int(near)) if near != 0 and abs(c.value - near) <= 10 * c.error
+              else mp.nstr(c.value, digits))
+    es = str(stmt.exponent) if e_exact else (_identify(e, mp.mpf(10) ** -15) or mp.nstr(e, 12))
     return f"{cs} {v}^{es}" + (f" log({v})^{stmt.log_power}" if stmt.log_power else "")
 
 
@@ -454,8 +487,9 @@ def _residue_laws(stmt, runs, settings):
         if x == "zero" or y == "zero":
             return x == y
         (e1, be1, c1, _), (e2, be2, c2, _) = x, y
-        tol_e = 10 * (be1.error + be2.error) + mp.mpf(10) ** -12
-        tol_c = 10 * (c1.error + c2.error) + mp.mpf(10) ** -12 * abs(c1.value)
+        rounding = mp.mpf(10) ** (5 - min(r.dps for r in res))
+        tol_e = 10 * (be1.error + be2.error) + rounding
+        tol_c = 10 * (c1.error + c2.error) + rounding * abs(c1.value)
         return abs(e1 - e2) <= tol_e and abs(c1.value - c2.value) <= tol_c
 
     R = len(laws)
@@ -464,10 +498,20 @@ def _residue_laws(stmt, runs, settings):
         for c, law in laws.items():
             groups.setdefault(c % m, []).append(law)
         if all(all(same(g[0], x) for x in g[1:]) for g in groups.values()):
-            text = {f"{stmt.variable} = {rc} mod {m}": _law_of(stmt, g[0])
-                    for rc, g in sorted(groups.items())}
+            text = {_class_label(stmt, rc, m): _law_of(stmt, g[0]) for rc, g in sorted(groups.items())}
             return m, text
-    return None, {str(c): _law_of(stmt, law) for c, law in laws.items()}
+    return None, {_class_label(stmt, c, res[0].lattice.residue[1]): _law_of(stmt, law)
+                  for c, law in laws.items()}
+
+
+def _class_label(stmt, r, m):
+    """``"n = r mod m"`` for the grid variable's class, written for ``n`` itself."""
+    step, offset = stmt.subsequence or (1, 0)
+    return f"{stmt.variable} = {(step * r + offset) % (step * m)} mod {step * m}"
+
+
+def _n_classes(runs):
+    return sum(1 for r in runs if r.lattice.residue)
 
 
 def _law_of(stmt, law):
@@ -485,8 +529,7 @@ def _stable_refutations(stmt, guards, settings, L, evaluate):
     kept = []
     for g in guards:
         dps = g.dps + 15
-        with mp.workdps(dps):
-            vs, avals = evaluate(g.lattice, dps)
+        vs, avals = evaluate(g.lattice.nodes, dps)
         again = _Run(g.lattice, vs, avals, dps).analyse(stmt, settings, L)
         if again.refutation() == g.refutation():
             if g.zero:
@@ -522,12 +565,14 @@ def _judge(stmt, runs, settings, L=None, retry=False, evaluate=None) -> Evidence
     if not hi.problem and not hi.zero:
         details["correction_seen"] = hi.correction_seen
 
+    # a lattice that is zero at every node refutes only if no lattice reaching further is not
+    _zero_lattices(stmt, runs)
     # 1. a clean contradiction on the primary lattice, or on a guard lattice
     if hi.refutation() == "zero":
         return Evidence("failed", f"refuted: a({stmt.variable}) = 0 at every node "
                         f"({stmt.variable} = {_short(hi.vs[0])}..{_short(hi.vs[-1])}), claimed "
-                        f"{stmt.leading}", outcome="refuted", **common)
-    if hi.refutation():
+                        f"{_expr_text(stmt.leading)}", outcome="refuted", **common)
+    if hi.refutation() and _stable_across_precisions(runs[0], hi):
         return _refuted_primary(stmt, hi, settings, common)
     guards = [r for r in runs if not r.lattice.primary and r.refutation()]
     guards = _stable_refutations(stmt, guards[:3], settings, L, evaluate) if guards else []
@@ -555,14 +600,90 @@ def _judge(stmt, runs, settings, L=None, retry=False, evaluate=None) -> Evidence
     confirmed_r = max(0.0, math.floor(confirmed * 10) / 10) if math.isfinite(confirmed) else 0.0
     rng = grid_info["range"]
     where = f"{stmt.variable} = {rng[0]}..{rng[1]}, {len(runs)} lattices"
+    scan = _class_scan(stmt, settings, evaluate) if confirmed >= settings.digits else None
+    if scan:
+        details["not_asymptotic"] = [scan]
+        return Evidence("failed", f"inconclusive: {scan}", outcome="inconclusive", digits=0.0,
+                        **common)
     if confirmed >= settings.digits:
-        summary = (f"exponent {stmt.exponent} and constant {stmt.constant} confirmed to "
+        summary = (f"exponent {stmt.exponent} and constant {_expr_text(stmt.constant)} confirmed to "
                    f"{confirmed_r:g} digits (2 methods x dps {precisions[0]}/{precisions[-1]}; {where})")
         return Evidence("verified", summary, outcome="supported", digits=confirmed_r, **common)
     worst = min(measured, key=lambda k: measured[k].digits)
     summary = (f"inconclusive: consistent with the claim but confirmed to only {confirmed_r:g} "
                f"digits, {settings.digits} requested (weakest: {worst}){_hint(stmt, hi)}")
     return Evidence("failed", summary, outcome="inconclusive", digits=confirmed_r, **common)
+
+
+def _zero_lattices(stmt, runs):
+    """A lattice that is exactly zero refutes only when no non-zero lattice reaches further
+    (``floor(n/10^8) ~ n/10^8`` is zero on the primary grid, not on the guards)."""
+    nonzero_top = max((mp.mpf(r.vs[-1]) for r in runs if not r.zero), default=None)
+    for r in runs:
+        r.zero_refutes = r.zero and (nonzero_top is None or 2 * mp.mpf(r.vs[-1]) >= nonzero_top)
+        if r.zero and not r.zero_refutes:
+            r.problem = (f"not asymptotic on this grid: a({stmt.variable}) = 0 at every node of the "
+                         f"{r.lattice.label} lattice ({stmt.variable} <= {_short(r.vs[-1])}) but not "
+                         "on lattices reaching further")
+
+
+def _stable_across_precisions(lo, hi):
+    """A refutation by the confirming run stands only if the lower-precision run measured the
+    same value (within its bars): a bias of the sequence's implementation that shrinks as the
+    precision rises (``n (1 + 10^(8-dps))``) is not a property of the claim."""
+    kind = hi.refutation()
+    if lo.zero or not hasattr(lo, "e_est"):
+        return True
+    pair_lo, pair_hi = (lo.c_est, hi.c_est) if kind == "constant" else (lo.e_est, hi.e_est)
+    a = min(pair_lo, key=lambda e: e.error)
+    b = min(pair_hi, key=lambda e: e.error)
+    return not mp.isfinite(a.error) or abs(a.value - b.value) <= 3 * (a.error + b.error)
+
+
+#: consecutive integers scanned at two magnitudes (every class mod m <= SCAN is in each window)
+SCAN = 128
+
+
+def _class_scan(stmt, settings, evaluate):
+    """The residue screen: ``|a/law - 1|`` over ``SCAN`` consecutive integers near the top of the
+    grid, and over as many ``256`` (or ``16``) times lower.  Every class modulo any ``m <= SCAN`` is
+    in both windows; if the largest deviation does not shrink between them, some class does not
+    follow the law (or the corrections are slower than any power): a problem, never a
+    verification.  ``None`` when it shrinks, or for real variables and ``residues=1``."""
+    if not stmt.is_integer or settings.residues <= 1 or evaluate is None:
+        return None
+    top = settings.grid.nodes(True, settings.extra_points)[-1]
+    factor = next((f for f in (256, 16) if top // f >= 2 * SCAN), None)
+    if factor is None:
+        return None
+    dps = settings.dps
+    worst = []
+    with mp.workdps(dps):
+        C = mp.mpf(sp.N(stmt.constant, dps + 5))
+        E = mp.mpf(sp.N(stmt.exponent, dps + 5))
+        q = mp.mpf(sp.N(stmt.log_power, dps + 5))
+        for m_end in (top // factor, top):
+            vs, avals = evaluate(range(m_end - SCAN + 1, m_end + 1), dps)
+            dev = [(abs(x / (mp.mpf(v) ** E * (mp.log(v) ** q if q else 1)) / C - 1), v)
+                   for v, x in zip(vs, avals)]
+            worst.append(max(dev))
+        (d1, v1), (d2, v2) = worst
+        if d2 > mp.mpf(10) ** -settings.digits and d2 >= d1 / 2:
+            return (f"not every residue class follows the law: |a/law - 1| = {mp.nstr(d2, 3)} at "
+                    f"{stmt.variable} = {_short(v2)} and {mp.nstr(d1, 3)} at {_short(v1)} ({SCAN} "
+                    f"consecutive {stmt.variable} at each place): it does not shrink")
+    return None
+
+
+def _expr_text(expr):
+    """A sympy number as short text (huge integers and long forms in scientific notation)."""
+    try:
+        text = str(expr)
+    except ValueError:        # beyond Python's int-to-str limit
+        text = ""
+    if text and len(text) <= 60:
+        return text
+    return mp.nstr(mp.mpf(sp.N(expr, 20)), 15)
 
 
 def _hint(stmt, hi):
@@ -598,7 +719,7 @@ def _refuted_primary(stmt, hi, settings, common):
             e_digits = min(e.digits(hi.E, hi.e_scale) for e in hi.e_est)
             summary = (f"refuted: exponent {stmt.exponent} confirmed to {e_digits:.0f} digits but the "
                        f"constant is {_fmt(best_c.value, 20)} (+- {mp.nstr(best_c.error, 2)}"
-                       f"{', = ' + ident_c if ident_c else ''}), claimed {stmt.constant}")
+                       f"{', = ' + ident_c if ident_c else ''}), claimed {_expr_text(stmt.constant)}")
             details["identified_constant"] = ident_c
             measured["constant"] = Measured(_fmt(best_c.value), mp.nstr(best_c.error, 3),
                                             _fmt(hi.C), None)
@@ -622,11 +743,14 @@ def _refuted_guard(stmt, runs, guards, settings, common):
     if g.lattice.residue and m != 1:   # m = 1: every class agrees, the lattice itself differs
         details["residue_laws"] = laws
         details["residue_modulus"] = m
+        M = g.lattice.residue[1]
         per_class = "; ".join(f"{k}: {v}" for k, v in laws.items())
-        summary = (f"refuted: the behaviour depends on the residue of {stmt.variable}"
-                   + (f" mod {m}" if m else "") + f" ({per_class}); claimed {stmt.leading}")
+        summary = (f"refuted: the limit depends on the residue class of {stmt.variable} "
+                   f"(sampled on {stmt.variable} = c mod {M}, c = 0..{_n_classes(runs) - 1}; "
+                   f"the simplest pattern they fit: "
+                   f"{per_class}); claimed {_expr_text(stmt.leading)}")
     else:
         summary = (f"refuted: on the {g.lattice.label} lattice ({stmt.variable} = "
                    f"{_short(g.vs[0])}..{_short(g.vs[-1])}) {stmt.variable} follows {law}, "
-                   f"claimed {stmt.leading}")
+                   f"claimed {_expr_text(stmt.leading)}")
     return Evidence("failed", summary, outcome="refuted", measured=measured, **common)
