@@ -121,8 +121,8 @@ def test_plot_into_a_missing_folder_is_refused(run_cli, tmp_path):
 
 
 @pytest.mark.parametrize("claim, message", [
-    ("p/raises", "cannot plot p/raises: computing its sequence raised ZeroDivisionError: "
-                 "no value at this n"),
+    ("p/raises", "cannot plot p/raises: the sequence raised ZeroDivisionError: "
+                 "no value at this n at n = "),
     ("p/check-raises", "cannot plot p/check-raises: its check ended in error "
                        "(RuntimeError: kaboom)"),
 ])

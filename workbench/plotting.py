@@ -19,7 +19,7 @@ import sympy as sp
 
 from pathlib import Path
 
-from .errors import WorkbenchError
+from .errors import SequenceError, WorkbenchError
 from .statements import Asymptotic
 
 __all__ = ["PlotError", "plot_claim", "series", "output_format"]
@@ -117,6 +117,8 @@ def _plot_data(claim, evidence, points) -> dict:
     if isinstance(claim.statement, Asymptotic) and claim.check is None:
         try:
             return asymptotic_series(claim, points)
+        except SequenceError as exc:    # already names the fault and the node
+            raise PlotError(f"cannot plot {claim.id}: {' '.join(str(exc).split())}") from exc
         except Exception as exc:
             raise PlotError(f"cannot plot {claim.id}: computing its sequence raised "
                             f"{_one_line(exc)}") from exc
