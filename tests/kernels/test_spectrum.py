@@ -101,11 +101,9 @@ def test_wrong_decay_constant_or_exponent_refuted_with_measured_values(name):
         assert abs(mp.mpf(wrong_p.measured["exponent"].value) + law.exponent) < mp.mpf(10) ** -20
 
 
-def test_relu_ntk_d3_kmax_1000_is_fast():
-    import time
-    t0 = time.perf_counter()
+def test_relu_ntk_d3_kmax_1000_has_exact_odd_zeros():
+    # (its speed is measured in bench/bench_kernels.py, not asserted here)
     mus = sphere_eigenvalues("relu_ntk", 3, 1000, dps=30)
-    assert time.perf_counter() - t0 < 1.0
     assert len(mus) == 1001 and mus[999] == 0
 
 
@@ -155,12 +153,11 @@ def test_shared_node_quadrature_matches_closed_forms_and_adaptive_quadrature():
             assert abs(shared[k] - single) <= mp.mpf(10) ** -27 * abs(single)
 
 
-def test_laplace_kmax_200_in_under_10_seconds():
-    import time
+def test_laplace_kmax_200_by_the_generic_path_follows_its_decay_law():
+    # the generic path (expression only), not the series closed form; its speed is measured in
+    # bench/bench_kernels.py, not asserted here
     from workbench.kernels.quadrature import eigenvalues_by_quadrature
-    t0 = time.perf_counter()     # the generic path (expression only), not the series closed form
     mus = eigenvalues_by_quadrature(kernel("laplace"), 3, 200, dps=30)
-    assert time.perf_counter() - t0 < 10
     law = leading_asymptotic("laplace", 3)          # mu_k ~ k^-3 / 2, both parities
     with mp.workdps(30):
         ratio = mus[200] * 200 ** 3 / mp.mpf(sp.N(law.constants[0], 30))
