@@ -33,3 +33,12 @@ def run_cli(tmp_path):
 
 HAS_PDFLATEX = shutil.which("pdflatex") is not None
 TOY = Path(__file__).parent / "data" / "toy.py"
+
+
+def alive(pid: int) -> bool:
+    """Whether a process is running (a zombie, not yet reaped, counts as dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][:1] != "Z"
+    except FileNotFoundError:
+        return False

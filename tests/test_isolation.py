@@ -11,17 +11,9 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from conftest import TOY
+from conftest import TOY, alive
 from workbench import Derivation, verify
 from workbench.errors import MalformedStatement
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[-1][:1] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_a_hanging_check_times_out_and_the_others_still_run():
@@ -70,7 +62,7 @@ def test_processes_a_check_started_are_stopped_with_it(tmp_path):
         time.sleep(1000)
 
     assert verify(D)["iso/spawn"].status == "error"
-    assert not _alive(int(pidfile.read_text()))
+    assert not alive(int(pidfile.read_text()))
 
 
 @pytest.mark.parametrize("body, message", [

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import TOY
+from conftest import TOY, alive
 from workbench import Derivation, Store, verify
 
 SLOW = '''
@@ -233,9 +233,9 @@ def test_sigkill_mid_run_leaves_a_readable_store_and_no_orphans(tmp_path):
     proc.communicate(timeout=60)
     children = [int(p.name) for p in pids.iterdir()]
     t0 = time.monotonic()                     # the checks' processes die with their parent
-    while any(_alive(pid) for pid in children) and time.monotonic() - t0 < 10:
+    while any(alive(pid) for pid in children) and time.monotonic() - t0 < 10:
         time.sleep(0.05)
-    assert not any(_alive(pid) for pid in children)
+    assert not any(alive(pid) for pid in children)
     with sqlite3.connect(store) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     done_before = set(stored(store))
@@ -247,11 +247,4 @@ def test_sigkill_mid_run_leaves_a_readable_store_and_no_orphans(tmp_path):
     assert {i for i, c in claims.items() if c["cached"]} == done_before
     assert all(c["status"] == "verified" for c in claims.values())
 
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[-1][:1] != "Z"
-    except FileNotFoundError:
-        return False
 
