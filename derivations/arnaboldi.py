@@ -167,7 +167,7 @@ def _risk(x, times, p=2, noise=0.0):
                                    rtol=1e-12).risk
 
 
-@D.claim("gradient-flow-limit", kind="asymptotic", uses=["replica-collapse"],
+@D.claim("gradient-flow-limit", kind="lemma", uses=["replica-collapse"],
          statement=r"$R_{\gamma/p}(t) - R_{\mathrm{GF}}(t) = c(t)\,\gamma/p + O((\gamma/p)^2)$: "
                    r"classical gradient flow is the $\gamma/p\to0$ limit",
          title="Gradient flow as the small-gamma/p limit", source="Arnaboldi et al. 2023, regime (i)")

@@ -209,14 +209,14 @@ for which in ("D", "P"):
     other = "P" if which == "D" else "D"
     D.add(f"variance-limited-{which}",
           rf"variance-limited in ${which}$: $L({which}) - L(\infty) \propto {which}^{{-1}}$ at fixed ${other}$",
-          kind="asymptotic", check=variance_limited, params={"which": which},
+          kind="lemma", check=variance_limited, params={"which": which},
           uses=["rf-deterministic-equivalent"],
           title=f"Variance-limited scaling in {which}: exponent 1",
           source="Bahri et al. 2021 (analytic in 1/" + which + "); measured here")
     D.add(f"resolution-limited-{which}",
           rf"resolution-limited in ${which}$: $L \propto {which}^{{-\alpha}}$ for $\lambda_i \propto i^{{-(1+\alpha)}}$, "
           rf"$\alpha = {ALPHA}$ (${other} = \infty$)",
-          kind="asymptotic", check=resolution_limited, params={"which": which},
+          kind="lemma", check=resolution_limited, params={"which": which},
           uses=["kernel-deterministic-equivalent"] + (["duality"] if which == "P" else []),
           title=f"Resolution-limited scaling in {which}: exponent alpha",
           source="Bahri et al. 2021 (kernel picture, alpha_D = alpha_P = alpha); measured here")
@@ -288,6 +288,6 @@ for d in (1, 2, 3, 4):
           rf"linear interpolation of a smooth target from $D = n^{d}$ grid points on the {d}-torus: "
           rf"$L \simeq C_{d}\, D^{{-4/{d}}}$, $C_d = \frac{{d\,C^{{d-1}}}}{{120}}\int g''^2 + "
           rf"\frac{{d(d-1)C^{{d-2}}}}{{144}}\left(\int g'^2\right)^2$",
-          kind="asymptotic", check=torus_interpolation, params={"d": d},
+          kind="lemma", check=torus_interpolation, params={"d": d},
           title=f"Resolution-limited scaling on a {d}-dimensional manifold: D^-4/{d}",
           source="Bahri et al. 2021 / Sharma & Kaplan 2022 (alpha = 4/d); constant derived here")

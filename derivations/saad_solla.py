@@ -187,7 +187,7 @@ def gap_rate(Ns=(500, 2000, 8000), seeds=12):
 
 
 D.add("ode-sgd-gap-rate", r"$\mathrm{RMS}(\epsilon_g^{\mathrm{SGD}} - \epsilon_g^{\mathrm{ODE}}) "
-      r"\propto N^{-1/2}$", kind="asymptotic", check=gap_rate,
+      r"\propto N^{-1/2}$", kind="lemma", check=gap_rate,
       uses=[f"ode-vs-sgd-N{N}" for N in (500, 2000, 8000)],
       title="SGD fluctuates around the ODE with an amplitude N^-1/2",
       source="Goldt et al. 2019 (concentration of the order parameters)")
@@ -309,7 +309,7 @@ def plateau_length(K, eta, deltas=(1e-4, 1e-6, 1e-8)):
 for K, eta in ((2, 0.5), (2, 0.1), (3, 0.5)):
     D.add(f"plateau-length-K{K}-eta{eta}",
           rf"$\alpha_P(\delta_0) = \lambda_{{\rm esc}}^{{-1}}\ln(1/\delta_0) + \mathrm{{const}}$ "
-          rf"($K = M = {K}$, $\eta = {eta}$)", kind="asymptotic", check=plateau_length,
+          rf"($K = M = {K}$, $\eta = {eta}$)", kind="lemma", check=plateau_length,
           params={"K": K, "eta": eta}, uses=["escape-rate"],
           title=f"Plateau length vs initial asymmetry, K = {K}, eta = {eta}",
           source="Saad & Solla 1995 (plateau escape); our notes 1.4")

@@ -167,7 +167,7 @@ for d, a, m in TAIL_CASES:
           rf"$m={m}$, $S_\infty = \frac{{B^2}}{{(d-2)!(1+2m)}}$, "
           rf"$B=\frac{{c_d (d-2)!\,\sin\theta^{{\lambda+m}}}}{{\Gamma(d/2)2^\lambda}}$ "
           rf"($\sin\theta = {sp.latex(theta_sin)}$)",
-          kind="asymptotic", check=jump_tail_check, params={"d": d, "a": str(a), "m": m},
+          kind="lemma", check=jump_tail_check, params={"d": d, "a": str(a), "m": m},
           uses=[f"jump-coefficients-d{d}"],
           title=f"Tail of a target with a jump in derivative {m} at a={a}, d={d}: K^-{1 + 2 * m}",
           source="Darboux asymptotics of Gegenbauer polynomials (Szego 8.21.14); derived here")

@@ -163,7 +163,7 @@ def local_exponent(L, beta, K=2):
     return (f(centre * math.exp(h)) - f(centre * math.exp(-h))) / (2 * h)
 
 
-@D.claim("linear-power-law", kind="asymptotic", uses=["linear-closed-form"],
+@D.claim("linear-power-law", kind="lemma", uses=["linear-closed-form"],
          statement=r"$\epsilon_g \propto \alpha^{-\beta/(1+\beta)}$ for "
                    r"$(2K\eta\lambda_+)^{-1} \ll \alpha \ll (2K\eta\lambda_L)^{-1}$: the local exponent at "
                    r"the window's centre is $-\frac{\beta}{1+\beta} + O(L^{-\beta/2})$",
@@ -262,7 +262,7 @@ def plateau_length_spectral(L=4, beta=1.0, eta=0.2, deltas=(1e-4, 1e-6, 1e-8)):
 
 
 D.add("plateau-length-L4", r"$\alpha_P(\delta_0) \simeq \ln(1/\delta_0)/\lambda_{\rm esc}(L)$ "
-      r"for $L=4$, $\beta=1$, $\eta=0.2$", kind="asymptotic", check=plateau_length_spectral,
+      r"for $L=4$, $\beta=1$, $\eta=0.2$", kind="lemma", check=plateau_length_spectral,
       uses=["escape-rate-vs-L"], title="Plateau length with a spectrum follows the escape rate",
       source="our notes 3.3")
 

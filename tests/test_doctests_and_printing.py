@@ -8,7 +8,8 @@ import sympy as sp
 
 from workbench.printing import latex, latex_text
 
-MODULES = ["workbench.claims", "workbench.graph", "workbench.printing", "workbench.statements",
+MODULES = ["workbench.claims", "workbench.graph", "workbench.printing",
+           "workbench.statements.asymptotic", "workbench.statements.base", "workbench.premises",
            "workbench.validate.extrapolation", "workbench.export.dot", "workbench.export.latex"]
 
 

@@ -10,10 +10,15 @@ from .errors import (CycleError as CycleError, DuplicateClaim as DuplicateClaim,
                      MalformedStatement as MalformedStatement, SequenceError as SequenceError,
                      UnknownPremise as UnknownPremise, WorkbenchError as WorkbenchError)
 from .evidence import Evidence as Evidence, Measured as Measured
-from .statements import (Agreement as Agreement, Asymptotic as Asymptotic,
-                         Equality as Equality, FreeForm as FreeForm, Inequality as Inequality)
+from .premises import Premises as Premises
+from .statements import (Agree as Agree, Agreement as Agreement, Asymptotic as Asymptotic,
+                         Equality as Equality, FreeForm as FreeForm, Inequality as Inequality,
+                         Statement as Statement)
 from .validate import (Extrapolation as Extrapolation, Grid as Grid,
-                       RandomPoints as RandomPoints, run_check as run_check)
+                       MeanWithinSE as MeanWithinSE, RandomPoints as RandomPoints,
+                       TwoPrecisions as TwoPrecisions, Validator as Validator,
+                       ValidatorBase as ValidatorBase, default_validator as default_validator,
+                       run_check as run_check)
 from .graph import (around as around, build_graph as build_graph, premises as premises,
                     statuses as statuses, unblocks as unblocks, why as why)
 from .store import Store as Store

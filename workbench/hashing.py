@@ -314,7 +314,10 @@ def own_hash(claim, *, _memo: dict | None = None) -> str:
     parts = {
         "id": claim.id, "kind": claim.kind.value, "workbench": __version__,
         "statement": claim.statement.parts(), "check": claim.check,
-        "validator": claim.validator, "params": claim.params,
+        "validator": claim.validator,
+        "validator_fingerprint": None if claim.validator is None else claim.validator.fingerprint(),
+        "params": claim.params, "value": claim.value,
+        "given": {} if claim.given is None else dict(claim.given),
         "inputs": deps.input_digests(claim),
     }
     text = fp.value(parts)

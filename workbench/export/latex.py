@@ -30,9 +30,7 @@ ENVIRONMENTS = {
     Kind.DEFINITION: ("definition", "Definition", "definitions"),
     Kind.LEMMA: ("lemma", "Lemma", "lemmas"),
     Kind.THEOREM: ("theorem", "Theorem", "theorems"),
-    Kind.ASYMPTOTIC: ("asymptotic", "Asymptotic law", "asymptotic laws"),
     Kind.CLOSURE: ("closure", "Closure", "closures"),
-    Kind.DUALITY: ("duality", "Duality", "dualities"),
     Kind.CONJECTURE: ("conjecture", "Conjecture", "conjectures"),
 }
 

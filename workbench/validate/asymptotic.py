@@ -38,6 +38,7 @@ import sympy as sp
 from ..errors import MalformedStatement, SequenceError
 from ..evidence import Evidence, Measured
 from ..statements import Asymptotic
+from .protocol import ValidatorBase, default_validator
 from .extrapolation import (Estimate, least_squares, richardson, richardson_basis, tail_trend,
                             wynn_epsilon)
 from .lattices import lattices
@@ -71,7 +72,7 @@ class Grid:
 
 
 @dataclass(frozen=True)
-class Extrapolation:
+class Extrapolation(ValidatorBase):
     """Settings of the asymptotic validator (an immutable policy object).
 
     Parameters
@@ -124,9 +125,21 @@ class Extrapolation:
         if not (isinstance(self.residues, int) and 1 <= self.residues <= 16):
             raise MalformedStatement(f"residues must be an integer 1..16, got {self.residues!r}")
 
+    statement_types = (Asymptotic,)
+
     @property
     def confirm_dps(self) -> int:
         return self.high_dps or self.dps + 15
+
+    def check(self, statement: Asymptotic, params: dict | None = None) -> Evidence:
+        """Run :func:`validate_asymptotic` with these settings."""
+        self._require(statement)
+        return validate_asymptotic(statement, self, params)
+
+
+@default_validator.register
+def _(statement: Asymptotic):
+    return Extrapolation()
 
 
 def _to_mpf(value, v, dps):

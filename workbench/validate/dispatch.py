@@ -1,4 +1,4 @@
-"""Run a claim's check: its user function, or the validator of its statement type.
+"""Run a claim's check: its user function, its ``validator=``, or its statement's default.
 
 Every exception inside a check (and ``sys.exit``) becomes an ``error`` verdict
 that keeps the message.  A check starts at mpmath's default precision (15
@@ -15,42 +15,30 @@ import traceback
 import mpmath as mp
 import numpy as np
 
-from ..errors import MalformedStatement
 from ..evidence import Evidence
-from ..statements import Agreement, Asymptotic, Equality, Inequality
-from .asymptotic import Extrapolation, validate_asymptotic
-from .equality import RandomPoints, validate_equality, validate_inequality
-from .statistical import validate_agreement
+from .protocol import validator_for
 
-__all__ = ["run_check"]
-
-_SETTINGS = {Asymptotic: Extrapolation, Equality: RandomPoints, Inequality: RandomPoints}
+__all__ = ["run_check", "UserCheck"]
 
 
-def _validator_for(claim):
-    stmt = claim.statement
-    for cls, settings_cls in _SETTINGS.items():
-        if isinstance(stmt, cls):
-            settings = claim.validator if claim.validator is not None else settings_cls()
-            if not isinstance(settings, settings_cls):
-                raise MalformedStatement(f"{claim.id}: a {cls.__name__} statement takes "
-                                         f"{settings_cls.__name__} settings, got {settings!r}")
-            if cls is Asymptotic:
-                return lambda: validate_asymptotic(stmt, settings, claim.params)
-            if cls is Equality:
-                return lambda: validate_equality(stmt, settings)
-            return lambda: validate_inequality(stmt, settings)
-    if isinstance(stmt, Agreement):
-        return lambda: validate_agreement(stmt, claim.params)
-    raise MalformedStatement(f"{claim.id}: no validator for {type(stmt).__name__}; give a check")
+class UserCheck:
+    """A claim's own check function as a validator: ``func(**params) -> bool | Evidence``.
 
+    When ``func`` has a parameter named ``premises`` it receives the values of the claim's
+    premises (see :meth:`workbench.Derivation.add`), passed in ``params["premises"]``.
+    """
 
-def _user_check(claim):
-    def run():
+    def __init__(self, func):
+        self.func = func
+
+    def fingerprint(self) -> str:
+        return "UserCheck(" + getattr(self.func, "__qualname__", repr(self.func)) + ")"
+
+    def check(self, statement, params: dict) -> Evidence:
         t0 = time.perf_counter()
-        result = claim.check(**claim.params)
+        result = self.func(**params)
         dt = time.perf_counter() - t0
-        name = getattr(claim.check, "__qualname__", "check")
+        name = getattr(self.func, "__qualname__", "check")
         if isinstance(result, Evidence):
             if not result.runtime:
                 result.runtime = dt
@@ -62,7 +50,16 @@ def _user_check(claim):
                                   f"{result}; expected True/False or Evidence", dt)
         return Evidence.error(f"check {name}() returned {result!r}; expected True/False or Evidence",
                               dt)
-    return run
+
+    def __reduce__(self):
+        return (UserCheck, (self.func,))
+
+
+def _arguments(claim) -> dict:
+    params = dict(claim.params)
+    if claim.check is not None and claim.wants_premises:
+        params["premises"] = claim.given
+    return params
 
 
 def run_check(claim) -> Evidence:
@@ -77,8 +74,11 @@ def run_check(claim) -> Evidence:
     try:
         with mp.workdps(15):
             mp.mp.pretty = False
-            runner = _user_check(claim) if claim.check is not None else _validator_for(claim)
-            ev = runner()
+            validator = UserCheck(claim.check) if claim.check is not None else validator_for(claim)
+            ev = validator.check(claim.statement, _arguments(claim))
+            if not isinstance(ev, Evidence):
+                ev = Evidence.error(f"validator {type(validator).__name__}.check returned "
+                                    f"{type(ev).__name__}, not Evidence")
     except SystemExit as exc:
         return Evidence.error(f"check called sys.exit({exc.code!r})", time.perf_counter() - t0)
     except Exception as exc:  # a check may fail in any way; the run goes on

@@ -39,6 +39,7 @@ import sympy as sp
 from ..errors import MalformedStatement
 from ..evidence import Evidence, Measured
 from ..statements import Equality, Inequality
+from .protocol import ValidatorBase, default_validator
 from .balls import NotBallable, ball, ballable, bits_for_digits, exact_values
 from .numeric import STEP, Evaluator, trend
 from .points import format_point, sample_points
@@ -47,7 +48,7 @@ __all__ = ["RandomPoints", "validate_equality", "validate_inequality", "sample_p
 
 
 @dataclass(frozen=True)
-class RandomPoints:
+class RandomPoints(ValidatorBase):
     """Settings for point validation (an immutable policy object).
 
     ``points`` random points are drawn in addition to the special points and
@@ -79,6 +80,15 @@ class RandomPoints:
     @property
     def ladder(self) -> list[int]:
         return list(range(self.dps, self.max_dps + 1, STEP))
+
+    statement_types = (Equality, Inequality)
+
+    def check(self, statement, params: dict | None = None) -> Evidence:
+        """Validate an :class:`Equality` or :class:`Inequality` with these settings."""
+        self._require(statement)
+        if isinstance(statement, Equality):
+            return validate_equality(statement, self)
+        return validate_inequality(statement, self)
 
 
 @dataclass
@@ -477,3 +487,9 @@ def validate_inequality(stmt: Inequality, settings: RandomPoints | None = None) 
     return sweep.evidence("verified", f"holds at all {n} points ({sweep.how_decided(('holds',))}; "
                           f"smallest relative margin {_fmt(smallest, 3)}, {tight} tight){tail}", t0,
                           measured=measured)
+
+
+@default_validator.register(Equality)
+@default_validator.register(Inequality)
+def _(statement):
+    return RandomPoints()
