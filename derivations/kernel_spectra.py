@@ -208,6 +208,7 @@ for name, (nu, constants) in KERNELS.items():
                 sequence_name=rf"\mu_k(\mathrm{{{name.replace('_', '-')}}})",
                 variable=k, leading=const(d) * k ** (-p), subsequence=(2, parity),
                 uses=["singularity-decay-theorem", f"{name}-endpoint-analysis", f"{name}-exact-d{d}"],
+                value={"C": const(d), "p": p},       # mu_k ~ C k^-p along this parity
                 source="Bietti & Bach 2021 Thm 1 (constant corrected by 2)")
 
 
@@ -251,6 +252,7 @@ for name, (nu, constants) in KERNELS.items():
             sequence_name=rf"\lambda_{{n(K)}}\, n(K)^{{1+{sp.latex(alpha)}}}",
             variable=k, leading=A * k ** 0, subsequence=(2, parity),
             uses=[f"{name}-decay-{'even' if parity == 0 else 'odd'}-d{d}"],
+            value={"Lambda": A, "nu": 1 + alpha},   # lambda_i ~ Lambda i^-nu (index order)
             source="kernels-scaling.md 3.5: alpha = 2 nu/(d-1); A derived here")
 
 
