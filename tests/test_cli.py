@@ -172,7 +172,7 @@ def test_latex_export_compiles_without_undefined_references(run_cli, tmp_path):
     proc = run_cli("export", "latex", "-o", str(out), "--file", str(TOY))
     assert proc.returncode == 0, proc.stderr
     tex = out.read_text()
-    assert r"\begin{asymptotic}" in tex and r"\label{claim:toy:gamma-ratio}" in tex
+    assert r"\begin{lemma}" in tex and r"\label{claim:toy:gamma-ratio}" in tex
     assert r"\cref{claim:toy:gamma-ratio}" in tex
     for _ in range(2):
         res = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", out.name],
