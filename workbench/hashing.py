@@ -245,8 +245,10 @@ class _Fingerprinter:
         if not _type_is_ours(cls):
             return f"class:{_name(cls)}"
         self.modules.add(cls.__module__)
+        # a dataclass's fields are hashed through its instances' values and its code
         body = {k: a for k, a in vars(cls).items()
-                if k not in ("__dict__", "__weakref__", "__doc__", "__module__")}
+                if k not in ("__dict__", "__weakref__", "__doc__", "__module__",
+                             "__dataclass_fields__", "__dataclass_params__")}
         bases = [self.value(b, depth + 1) for b in cls.__bases__]
         return f"class:{_name(cls)}({bases}):{self.value(body, depth + 1)}"
 
