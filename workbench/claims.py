@@ -307,7 +307,8 @@ class Derivation:
             variable=variable, leading=self._resolved(leading, g), sequence=sequence,
             expression=expression, subsequence=subsequence, corrections=corrections,
             name=sequence_name))
-        validator = _with_digits(validator, digits, "Extrapolation")
+        from .validate import Extrapolation
+        validator = _with_digits(validator, digits, Extrapolation)
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
                         validator=validator, params=params, inputs=inputs, timeout=timeout,
                         value=value)
@@ -321,7 +322,8 @@ class Derivation:
         """
         stmt = self._build(name, uses, lambda g: Equality(
             self._resolved(lhs, g), self._resolved(rhs, g), where=where, domain=domain or {}))
-        validator = _with_digits(validator, digits, "RandomPoints")
+        from .validate import RandomPoints
+        validator = _with_digits(validator, digits, RandomPoints)
         return self.add(name, stmt, title=title, kind=kind, uses=uses, source=source,
                         validator=validator, inputs=inputs, timeout=timeout, value=value)
 
@@ -396,10 +398,10 @@ class Derivation:
         return decorate
 
 
-def _with_digits(validator, digits, cls_name):
+def _with_digits(validator, digits, settings_class):
+    """``settings_class(digits=digits)`` as the validator, when ``digits`` is given."""
     if digits is None:
         return validator
     if validator is not None:
         raise MalformedStatement("give either digits= or validator=, not both")
-    from . import validate
-    return getattr(validate, cls_name)(digits=digits)
+    return settings_class(digits=digits)

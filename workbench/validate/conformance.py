@@ -31,7 +31,6 @@ Use it in your own tests::
 
 from __future__ import annotations
 
-import json
 import math
 import pickle
 import random

@@ -11,7 +11,7 @@ mean, SE, reference and the z-score ``(mean - reference)/SE`` per component.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
