@@ -152,7 +152,7 @@ def gauss_hermite_average(C, activation, which: str, points: int = 48):
     converges algebraically.
     """
     if which not in _FACTORS:
-        raise InvalidParameter(f"unknown average {which!r}; choose I2, J2, I3 or I4")
+        raise InvalidParameter(f"unknown average which={which!r}; choose I2, J2, I3 or I4")
     if isinstance(activation, str):
         if activation not in ACTIVATIONS:
             raise InvalidParameter(f"no closed form or quadrature for activation {activation!r}; "
@@ -221,7 +221,7 @@ def erf_average_quadrature(C, which: str, dps: int | None = None):
     and the remaining one-dimensional integral is done by mpmath's tanh-sinh quadrature.
     """
     if which not in _FACTORS:
-        raise InvalidParameter(f"unknown average {which!r}; choose I2, J2, I3 or I4")
+        raise InvalidParameter(f"unknown average which={which!r}; choose I2, J2, I3 or I4")
     n = len(_FACTORS[which])
     _check(C, n)
     g = lambda x: mp.erf(x / mp.sqrt(2))  # noqa: E731
