@@ -12,13 +12,16 @@ sequence or a check inherits the validator's precision all the way down, with no
 Where a function keeps an explicit ``dps=`` argument, it defaults to ``None`` = the
 ambient precision.  A ``dps`` that is given is honoured exactly and locally: the whole
 body, everything the function calls included, runs inside ``mp.workdps(dps)``, the
-result is rounded to ``dps`` digits, and the caller's precision is restored on return
+result is accurate to ``dps`` digits, and the caller's precision is restored on return
 (:func:`local`).  ``dps`` never caps a higher ambient precision by default.
 
 Guard digits: a function may work internally at more digits than it returns (the
 quadratures and root-finders at ``+ 10``, alternating series at ``+ 20``, the
 spectrum quadrature at ``+ guard`` chosen from the spread of the eigenvalues) so that
-its result is accurate to the requested precision; each says so in its docstring.
+its result is accurate to the requested precision; each says so in its docstring, and
+says when it returns the result at the guard precision rather than rounded to ``dps``
+(the fixed points and Gaussian-average quadratures do, so that callers comparing them
+with a closed form at ``dps + 10`` keep every digit).
 
 Float consumers: checkers that hand mpmath values to numpy/numba through ``float()``
 need only double precision.  The default precision of a check (15 digits, set by

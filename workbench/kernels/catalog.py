@@ -97,7 +97,7 @@ class Kernel:
 
     def _check_on_interval(self):
         """The kernel must be a finite real function on [-1, 1]."""
-        with mp.workdps(20):
+        with mp.workdps(20):        # a sanity check of the input, not a numerical result
             for u in ("-1", "-0.73", "-0.2", "0", "0.35", "0.9", "1"):
                 try:
                     v = mp.mpmathify(self._f(mp.mpf(u)))
