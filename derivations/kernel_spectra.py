@@ -204,7 +204,7 @@ for name, (nu, constants) in KERNELS.items():
             D.asymptotic(
                 f"{name}-decay-{'even' if parity == 0 else 'odd'}-d{d}",
                 title=f"Decay of the {name} spectrum, d={d}, {'even' if parity == 0 else 'odd'} k",
-                sequence=lambda kk, name=name, d=d: eigenvalue(kernel(name), d, kk, dps=mp.mp.dps),
+                sequence=lambda kk, name=name, d=d: eigenvalue(kernel(name), d, kk),
                 sequence_name=rf"\mu_k(\mathrm{{{name.replace('_', '-')}}})",
                 variable=k, leading=const(d) * k ** (-p), subsequence=(2, parity),
                 uses=["singularity-decay-theorem", f"{name}-endpoint-analysis", f"{name}-exact-d{d}"],
@@ -236,7 +236,7 @@ def index_ordered_sequence(K, name, d):
     nu, _ = KERNELS[name]
     alpha = 2 * (mp.mpf(nu.p) / nu.q) / (d - 1)
     n = index_of_last_copy(name, d, int(K))
-    return eigenvalue(name, d, int(K), dps=mp.mp.dps) * mp.mpf(n) ** (1 + alpha)
+    return eigenvalue(name, d, int(K)) * mp.mpf(n) ** (1 + alpha)
 
 
 for name, (nu, constants) in KERNELS.items():
@@ -267,10 +267,10 @@ for d in DIMENSIONS:
          uses=["exponential-exact-d3"], title="A smooth kernel has no power-law decay",
          source="Bietti & Bach 2021, remark after Thm 1")
 def exponential_no_power_law():
-    from workbench import MalformedStatement
+    from workbench import InvalidParameter
     try:
         leading_asymptotic(kernel("exponential"), 3)
-    except MalformedStatement as exc:
+    except InvalidParameter as exc:
         message = str(exc)
     else:
         return Evidence("failed", "the endpoint analysis claimed a power law", outcome="refuted")
@@ -339,11 +339,11 @@ for name in ("erf_nngp", "erf_ntk"):
                    "branch points $u = \\pm 1/\\beta$ of arcsin); $s = 1$: $\\rho^{-2} = (7-3\\sqrt5)/2$",
          title="erf kernels decay geometrically", source="analyticity of arcsin(beta u), beta < 1")
 def erf_no_power_law():
-    from workbench import MalformedStatement
+    from workbench import InvalidParameter
     try:
         leading_asymptotic(kernel("erf_ntk"), 3)
         return Evidence("failed", "the endpoint analysis claimed a power law", outcome="refuted")
-    except MalformedStatement:
+    except InvalidParameter:
         pass
     with mp.workdps(30):
         r = [eigenvalue("erf_ntk", 3, kk + 2) / eigenvalue("erf_ntk", 3, kk) for kk in (41, 201, 1001)]
@@ -442,7 +442,7 @@ for name in KERNELS:
 D.asymptotic(
     "bietti-bach-constant", kind="lemma",
     title="The decay constant printed by Bietti & Bach is half the true one (d = 3, kappa0)",
-    sequence=lambda kk: eigenvalue(kernel("arccos0"), 3, kk, dps=mp.mp.dps)
+    sequence=lambda kk: eigenvalue(kernel("arccos0"), 3, kk)
     / (_c0_num(3) / 2 * mp.mpf(kk) ** -3),
     sequence_name=r"\mu_k(\kappa_0)\, k^{3} / C_{\mathrm{BB}},\ C_{\mathrm{BB}} = \tfrac{1}{2\pi}",
     variable=k, leading=sp.Integer(2), subsequence=(2, 1),

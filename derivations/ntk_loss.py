@@ -59,7 +59,7 @@ def hemisphere_loss(tt, d, bias=True):
     tt = mp.mpf(tt)
     kern = kernel("relu_ntk_bias" if bias else "relu_ntk")
     head = mp.fsum(multiplicity(d, kk) * hemisphere_coefficient(d, kk) ** 2
-                   * mp.exp(-2 * eigenvalue(kern, d, kk, dps=mp.mp.dps) * tt) for kk in (0, 1)) / 2
+                   * mp.exp(-2 * eigenvalue(kern, d, kk) * tt) for kk in (0, 1)) / 2
     if bias:
         return head + loss_mp(lambda j: odd_eigenvalue(d, j), lambda j: hemisphere_energy(d, j), tt,
                               direct=1000, order=6)

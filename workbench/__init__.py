@@ -5,8 +5,9 @@ The public API (everything a derivation module or notebook needs):
 
 from ._version import __version__ as __version__
 from .claims import Claim as Claim, Derivation as Derivation, Kind as Kind
-from .errors import (CycleError as CycleError, DuplicateClaim as DuplicateClaim,
-                     GraphError as GraphError, LoadError as LoadError,
+from .errors import (ConvergenceError as ConvergenceError, CycleError as CycleError,
+                     DuplicateClaim as DuplicateClaim, GraphError as GraphError,
+                     InvalidParameter as InvalidParameter, LoadError as LoadError,
                      MalformedStatement as MalformedStatement, SequenceError as SequenceError,
                      UnknownPremise as UnknownPremise, WorkbenchError as WorkbenchError)
 from .evidence import Evidence as Evidence, Measured as Measured

@@ -1,7 +1,8 @@
 """Errors the workbench raises for bad input: each names what is wrong and where."""
 
 __all__ = ["WorkbenchError", "MalformedStatement", "GraphError", "DuplicateClaim",
-           "UnknownPremise", "CycleError", "LoadError", "SequenceError", "MissingInput"]
+           "UnknownPremise", "CycleError", "LoadError", "SequenceError", "MissingInput",
+           "InvalidParameter", "ConvergenceError"]
 
 
 class WorkbenchError(Exception):
@@ -10,6 +11,19 @@ class WorkbenchError(Exception):
 
 class MalformedStatement(WorkbenchError, ValueError):
     """A statement, claim declaration or validator setting is not well formed."""
+
+
+class InvalidParameter(WorkbenchError, ValueError):
+    """A science function got a bad argument: a wrong dimension, a negative learning rate,
+    a kernel outside the supported class, a request too large for memory.  The message
+    names the argument.  (Statements and claim declarations raise :class:`MalformedStatement`.)
+    A ``ValueError``, so ``except ValueError`` keeps catching it."""
+
+
+class ConvergenceError(WorkbenchError, ArithmeticError):
+    """A numerical method did not converge: a root-finder, a quadrature or a series that
+    did not reach the requested accuracy, an iteration limit, an ODE that failed or
+    diverged.  An ``ArithmeticError``, so ``except ArithmeticError`` keeps catching it."""
 
 
 class GraphError(WorkbenchError):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from workbench import MalformedStatement
+from workbench import InvalidParameter
 from workbench.kernels import eigenvalue
 from workbench.kernels.finite_width import empirical_ntk, ntk_error
 from workbench.kernels.gram import (exact_index_ordered, gram_deviation, gram_eigenvalues,
@@ -73,5 +73,5 @@ def test_ntk_is_reproducible_per_seed():
     (lambda: empirical_ntk(sample_sphere(2, 3, 0), sample_sphere(3, 3, 1), 5, 0), "shape"),
 ])
 def test_bad_input(call, message):
-    with pytest.raises(MalformedStatement, match=message):
+    with pytest.raises(InvalidParameter, match=message):
         call()

@@ -3,7 +3,7 @@
 import mpmath as mp
 import pytest
 
-from workbench import MalformedStatement
+from workbench import InvalidParameter
 from workbench.kernels import (funk_hecke_constant, legendre_sphere, multiplicity,
                                sphere_eigenvalue_quadrature)
 
@@ -71,5 +71,5 @@ def test_one_endpoint_singularity_formula_from_the_reference_notes():
     lambda: legendre_sphere(-2, 3, 0.1), lambda: sphere_eigenvalue_quadrature(mp.exp, 0, 1),
 ])
 def test_bad_dimension_or_degree(call):
-    with pytest.raises(MalformedStatement):
+    with pytest.raises(InvalidParameter):
         call()

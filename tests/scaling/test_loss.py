@@ -4,7 +4,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from workbench import MalformedStatement
+from workbench import InvalidParameter
 from workbench.scaling import loss_curve, loss_curve_numpy, loss_mp
 
 
@@ -52,10 +52,10 @@ def test_mp_sum_infinite_tail_is_the_limit_of_finite_sums():
     ([], [], [1.0], "empty"),
 ])
 def test_bad_spectra_are_refused(lam, c2, t, message):
-    with pytest.raises(MalformedStatement, match=message):
+    with pytest.raises(InvalidParameter, match=message):
         loss_curve(lam, c2, t)
 
 
 def test_mp_sum_refuses_bad_time():
-    with pytest.raises(MalformedStatement, match="t must be positive"):
+    with pytest.raises(InvalidParameter, match="t must be positive"):
         loss_mp(lambda k: k ** -2, lambda k: k ** -2, -1)

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from workbench.errors import MalformedStatement
+from workbench.errors import InvalidParameter
 from workbench.scaling.random_features import rf_trial, rf_trials
 from workbench.scaling.ridge import (effective_ridge, kernel_learning_curve, power_law_features,
                                      rf_learning_curve)
@@ -41,20 +41,20 @@ def test_simulation_matches_the_notes_oracle():
 
 @pytest.mark.parametrize("args,word", [((0, 20), "D"), ((20, 0.5), "P"), ((-3, 20), "D")])
 def test_sizes_below_one_are_refused(args, word):
-    with pytest.raises(MalformedStatement, match=word):
+    with pytest.raises(InvalidParameter, match=word):
         rf_learning_curve(LAM, W, *args)
-    with pytest.raises(MalformedStatement, match=word):
+    with pytest.raises(InvalidParameter, match=word):
         rf_trial(0, *args, LAM)
 
 
 def test_bad_spectra_and_ridge():
-    with pytest.raises(MalformedStatement, match="positive"):
+    with pytest.raises(InvalidParameter, match="positive"):
         kernel_learning_curve(np.array([1.0, -1.0]), np.ones(2), 3)
-    with pytest.raises(MalformedStatement, match="different lengths"):
+    with pytest.raises(InvalidParameter, match="different lengths"):
         kernel_learning_curve(LAM, np.ones(3), 3)
-    with pytest.raises(MalformedStatement, match="ridge"):
+    with pytest.raises(InvalidParameter, match="ridge"):
         effective_ridge(LAM, 10, -1.0)
-    with pytest.raises(MalformedStatement, match="ridge"):
+    with pytest.raises(InvalidParameter, match="ridge"):
         rf_trial(0, math.inf, 20, LAM, ridge=0.1)
 
 
@@ -68,9 +68,9 @@ def test_torus_interpolation_product_structure_and_bad_input():
     V = np.multiply.outer(g(np.arange(8) / 8), g(np.arange(8) / 8))
     nodes = np.array([[0.25, 0.5], [0.0, 0.875]])
     assert np.allclose(multilinear_interpolate(V, nodes), g(nodes[:, 0]) * g(nodes[:, 1]))
-    with pytest.raises(MalformedStatement, match="n >= 2"):
+    with pytest.raises(InvalidParameter, match="n >= 2"):
         product_interpolation_error(g, 1, 2)
-    with pytest.raises(MalformedStatement, match="dimension"):
+    with pytest.raises(InvalidParameter, match="dimension"):
         product_interpolation_error(g, 8, 0)
 
 
@@ -82,7 +82,7 @@ def test_rf_ridge_curve_limits_and_bad_input():
     assert abs(rf_ridge_learning_curve(lam, w, 80, 20, 0.0, range(16)) / rf_learning_curve(lam, w, 80, 20) - 1) < 0.05
     # more ridge at the peak helps (the peak is regularised)
     assert rf_ridge_learning_curve(lam, w, 40, 40, 1.0, range(4)) < rf_learning_curve(lam, w, 40, 41)
-    with pytest.raises(MalformedStatement, match="finite D and P"):
+    with pytest.raises(InvalidParameter, match="finite D and P"):
         rf_ridge_learning_curve(lam, w, math.inf, 20, 0.1)
-    with pytest.raises(MalformedStatement, match="below the number of teacher features"):
+    with pytest.raises(InvalidParameter, match="below the number of teacher features"):
         rf_ridge_learning_curve(lam, w, 20, 200, 0.1)

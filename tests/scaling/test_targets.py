@@ -1,7 +1,7 @@
 import mpmath as mp
 import pytest
 
-from workbench.errors import MalformedStatement
+from workbench.errors import InvalidParameter
 from workbench.kernels import multiplicity
 from workbench.scaling.targets import (degree_multiplicity, gamma_ratio, hemisphere_coefficient,
                                        hemisphere_energy, jump_coefficient, jump_energies, jump_norm2,
@@ -50,7 +50,7 @@ def test_degree_multiplicity_at_integers():
 @pytest.mark.parametrize("args,word", [((1, 3, 0.2), "dimension"), ((3, 3, 1.0), "-1 < a < 1"),
                                        ((3, -1, 0.2), "degree"), ((3, 3, 0.2, -1), "derivative order")])
 def test_bad_input(args, word):
-    with pytest.raises(MalformedStatement, match=word):
+    with pytest.raises(InvalidParameter, match=word):
         jump_coefficient(*args)
 
 
@@ -62,11 +62,11 @@ def test_gd_checker_bad_input_and_initial_loss():
     # f starts at 0: the loss at step 0 is (1/2) mean y^2 exactly
     L = train_relu_network(X, y, 32, 0.5, [0, 5], seed=1)
     assert L[0] == 0.5 * np.mean(y ** 2) and L[1] < L[0]
-    with pytest.raises(MalformedStatement, match="learning rate"):
+    with pytest.raises(InvalidParameter, match="learning rate"):
         train_relu_network(X, y, 32, -0.1, [0, 5], seed=1)
-    with pytest.raises(MalformedStatement, match="unit sphere"):
+    with pytest.raises(InvalidParameter, match="unit sphere"):
         train_relu_network(2 * X, y, 32, 0.1, [0, 5], seed=1)
-    with pytest.raises(MalformedStatement, match="d = 2"):
+    with pytest.raises(InvalidParameter, match="d = 2"):
         sphere_points(5, 100)
-    with pytest.raises(MalformedStatement, match="increasing"):
+    with pytest.raises(InvalidParameter, match="increasing"):
         train_relu_network(X, y, 32, 0.1, [5, 0], seed=1)

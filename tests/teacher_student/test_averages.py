@@ -7,7 +7,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from workbench import MalformedStatement
+from workbench import InvalidParameter
 from workbench.teacher_student import I2, I3, I4, J2, gauss_hermite_average
 
 ORACLE_C = np.array([[0.5227, 0.4015, -0.1549, -0.5577], [0.4015, 1.7774, -0.4186, -0.5644],
@@ -82,5 +82,5 @@ def test_user_activation_pair():
     (lambda: gauss_hermite_average(np.eye(2), "erf", "I2", points=400), "2..150"),
 ])
 def test_bad_input(call, message):
-    with pytest.raises(MalformedStatement, match=message):
+    with pytest.raises(InvalidParameter, match=message):
         call()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from workbench import MalformedStatement
+from workbench import InvalidParameter
 from workbench.teacher_student import (integrate, linear_error, linear_noise_floor, simulate,
                                        symmetric_fixed_point)
 
@@ -27,7 +27,7 @@ Q0, R0 = [[0.5, 0.1], [0.1, 0.4]], [[0.3, 0.05], [0.0, 0.2]]
 ])
 def test_integrate_rejects(kwargs, message):
     args = {"Q0": Q0, "R0": R0, "alphas": [0.0, 1.0], **kwargs}
-    with pytest.raises(MalformedStatement, match=message):
+    with pytest.raises(InvalidParameter, match=message):
         integrate(**args)
 
 
@@ -41,24 +41,24 @@ def test_integrate_rejects(kwargs, message):
 ])
 def test_simulate_rejects(kwargs, message):
     args = {"eta": 0.5, "alphas": [0.0, 1.0], "seed": 0, "Q0": Q0, "R0": R0, **kwargs}
-    with pytest.raises(MalformedStatement, match=message):
+    with pytest.raises(InvalidParameter, match=message):
         simulate(**args)
 
 
 def test_learning_rate_above_the_stability_limit_is_refused_where_convergence_is_asked():
-    with pytest.raises(MalformedStatement, match="stability limit"):
+    with pytest.raises(InvalidParameter, match="stability limit"):
         linear_noise_floor(2, 1.5, 0.3)          # K eta = 3 > 2
-    with pytest.raises(MalformedStatement, match="stability limit"):
+    with pytest.raises(InvalidParameter, match="stability limit"):
         linear_error(K=2, eta=1.5, alphas=[1.0], eps0=1.0, sigma=0.3)
 
 
 def test_fixed_point_needs_two_students():
-    with pytest.raises(MalformedStatement, match="K must be an integer >= 2"):
+    with pytest.raises(InvalidParameter, match="K must be an integer >= 2"):
         symmetric_fixed_point(1, 0.1)
 
 
 def test_erf_convergence_rate_refuses_eta_above_eta_max():
     from workbench.teacher_student import convergence_rate
     assert convergence_rate(2, 0.5) == pytest.approx(2 * 0.044185 * 0.5, rel=1e-5)
-    with pytest.raises(MalformedStatement, match=r"above the stability limit eta_max = 2.3068"):
+    with pytest.raises(InvalidParameter, match=r"above the stability limit eta_max = 2.3068"):
         convergence_rate(2, 2.5)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from workbench import MalformedStatement
+from workbench import InvalidParameter
 from workbench.teacher_student.dimensionless import (goldt_parameters, integrate_dimensionless,
                                                      regime, to_alpha)
 
@@ -25,7 +25,7 @@ def test_regime_map(kappa, delta, name):
 
 
 def test_regime_rejects_negative_width_exponent():
-    with pytest.raises(MalformedStatement, match="kappa >= 0"):
+    with pytest.raises(InvalidParameter, match="kappa >= 0"):
         regime(-1, 0)
 
 

@@ -36,7 +36,7 @@ from typing import Callable
 import mpmath as mp
 import sympy as sp
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from . import closed_forms as cf
 
 __all__ = ["U", "Kernel", "kernel", "NAMED_KERNELS"]
@@ -77,19 +77,19 @@ class Kernel:
     def __post_init__(self):
         if self.expression is None:
             if self.function is None or not callable(self.function):
-                raise MalformedStatement(f"kernel {self.name}: give a sympy expression in u or an "
-                                         "mpmath callable (function=)")
+                raise InvalidParameter(f"kernel {self.name}: give a sympy expression in u or an "
+                                       "mpmath callable (function=)")
             object.__setattr__(self, "_f", self.function)
             if self.endpoints is not None:
                 object.__setattr__(self, "endpoints", _check_endpoints(self.name, self.endpoints))
             if self.declared_parity not in (None, 1, -1):
-                raise MalformedStatement(f"kernel {self.name}: parity must be +1, -1 or None")
+                raise InvalidParameter(f"kernel {self.name}: parity must be +1, -1 or None")
             self._check_on_interval()
             return
         expr = sp.sympify(self.expression)
         extra = expr.free_symbols - {U}
         if extra:
-            raise MalformedStatement(
+            raise InvalidParameter(
                 f"kernel {self.name}: expression has free symbols {sorted(map(str, extra))} besides u")
         object.__setattr__(self, "expression", expr)
         object.__setattr__(self, "_f", sp.lambdify(U, expr, modules="mpmath"))
@@ -97,18 +97,18 @@ class Kernel:
 
     def _check_on_interval(self):
         """The kernel must be a finite real function on [-1, 1]."""
-        with mp.workdps(20):
+        with mp.workdps(20):        # a sanity check of the input, not a numerical result
             for u in ("-1", "-0.73", "-0.2", "0", "0.35", "0.9", "1"):
                 try:
                     v = mp.mpmathify(self._f(mp.mpf(u)))
                 except (ValueError, ZeroDivisionError, TypeError, ArithmeticError) as exc:
-                    raise MalformedStatement(
+                    raise InvalidParameter(
                         f"kernel {self.name} is not a function on [-1, 1]: at u = {u}: {exc}") from None
                 if isinstance(v, mp.mpc) and abs(v.imag) > 1e-15 * max(1, abs(v.real)):
-                    raise MalformedStatement(
+                    raise InvalidParameter(
                         f"kernel {self.name} is not real on [-1, 1]: kappa({u}) = {v}")
                 if not mp.isfinite(v):
-                    raise MalformedStatement(
+                    raise InvalidParameter(
                         f"kernel {self.name} is not finite on [-1, 1]: kappa({u}) = {v}")
 
     def __call__(self, u):
@@ -152,13 +152,13 @@ def _check_endpoints(name, endpoints):
     try:
         (nu1, c1), (nu2, c2) = endpoints
     except (TypeError, ValueError):
-        raise MalformedStatement(f"kernel {name}: endpoints must be ((nu_1, c_1), (nu_-1, c_-1))") from None
+        raise InvalidParameter(f"kernel {name}: endpoints must be ((nu_1, c_1), (nu_-1, c_-1))") from None
     out = []
     for nu, c in ((nu1, c1), (nu2, c2)):
         nu = None if nu is None else sp.nsimplify(nu)
         if nu is not None and (not nu.is_positive or nu.is_integer):
-            raise MalformedStatement(f"kernel {name}: an endpoint exponent must be a positive "
-                                     f"non-integer (or None for a smooth endpoint), got {nu}")
+            raise InvalidParameter(f"kernel {name}: an endpoint exponent must be a positive "
+                                   f"non-integer (or None for a smooth endpoint), got {nu}")
         out.append((nu, sp.nsimplify(c) if nu is not None else sp.Integer(0)))
     return tuple(out)
 
@@ -184,18 +184,18 @@ def _named(name: str, **params) -> Kernel:
     if name == "laplace":
         c = sp.nsimplify(params.get("c", 1))
         if not c.is_positive:
-            raise MalformedStatement(f"laplace kernel needs c > 0, got c={c}")
+            raise InvalidParameter(f"laplace kernel needs c > 0, got c={c}")
         return Kernel(f"laplace(c={c})", sp.exp(-c * sp.sqrt(2 - 2 * U)), cf.laplace(c))
     if name == "exponential":
         s = sp.nsimplify(params.get("s", 1))
         if not s.is_positive:
-            raise MalformedStatement(f"exponential kernel needs s > 0, got s={s}")
+            raise InvalidParameter(f"exponential kernel needs s > 0, got s={s}")
         a = 1 / s ** 2
         return Kernel(f"exponential(s={s})", sp.exp(a * U), cf.exponential(a))
     if name in ("erf_nngp", "erf_ntk"):
         s = sp.nsimplify(params.get("s", 1))
         if not s.is_positive:
-            raise MalformedStatement(f"{name} needs a weight scale s > 0, got s={s}")
+            raise InvalidParameter(f"{name} needs a weight scale s > 0, got s={s}")
         beta = 2 * s ** 2 / (1 + 2 * s ** 2)
         nngp = 2 / sp.pi * sp.asin(beta * U)
 
@@ -222,12 +222,12 @@ def _named(name: str, **params) -> Kernel:
     if name == "polynomial":
         coeffs = [sp.nsimplify(c) for c in params.get("coeffs", ())]
         if not coeffs:
-            raise MalformedStatement("polynomial kernel needs coeffs=[c0, c1, ...]")
+            raise InvalidParameter("polynomial kernel needs coeffs=[c0, c1, ...]")
         expr = sum(c * U ** p for p, c in enumerate(coeffs))
         mus = [(c, cf.monomial(p)) for p, c in enumerate(coeffs) if c != 0]
         return Kernel(f"polynomial{tuple(coeffs)}", expr,
                       lambda d, k: mp.fsum(cf.number(c) * m(d, k) for c, m in mus))
-    raise MalformedStatement(f"unknown kernel {name!r}; named kernels: {', '.join(NAMED_KERNELS)}")
+    raise InvalidParameter(f"unknown kernel {name!r}; named kernels: {', '.join(NAMED_KERNELS)}")
 
 
 @lru_cache(maxsize=None)
@@ -254,12 +254,12 @@ def kernel(spec, **params) -> Kernel:
     try:
         expr = sp.sympify(spec)
     except (sp.SympifyError, TypeError):
-        raise MalformedStatement(f"cannot read {spec!r} as a kernel (give a name or a sympy "
-                                 "expression in u)") from None
+        raise InvalidParameter(f"cannot read {spec!r} as a kernel (give a name or a sympy "
+                               "expression in u)") from None
     if isinstance(expr, sp.Expr):   # accept any symbol named u, whatever its assumptions
         expr = expr.subs({s: U for s in expr.free_symbols if s.name == "u"})
     if isinstance(expr, sp.Expr) and expr.free_symbols <= {U} and expr.free_symbols:
         return Kernel(str(expr), expr)
     syms = {str(s) for s in getattr(expr, "free_symbols", ())}
-    raise MalformedStatement(f"a kernel expression must depend on u = workbench.kernels.U only "
-                             f"(found {sorted(syms)})")
+    raise InvalidParameter(f"a kernel expression must depend on u = workbench.kernels.U only "
+                           f"(found {sorted(syms)})")

@@ -22,6 +22,8 @@ from __future__ import annotations
 import mpmath as mp
 import sympy as sp
 
+from ..errors import ConvergenceError
+
 __all__ = ["arccos0", "arccos1", "times_u", "exponential", "monomial", "number",
            "one_minus_u_power", "laplace", "monomial_closed", "power_series"]
 
@@ -62,7 +64,7 @@ def laplace(c):
                 n += 1
                 coeff *= -cc * mp.sqrt(2) / n
                 if n > 100000:
-                    raise ArithmeticError("Laplace eigenvalue series did not converge")
+                    raise ConvergenceError("Laplace eigenvalue series did not converge")
         return +total
     return mu
 
@@ -95,7 +97,7 @@ def power_series(coefficient, radius_margin=None):
                 small = small + 1 if abs(term) <= eps * abs(total) else 0
                 j += 1
                 if j > 200000:
-                    raise ArithmeticError("power series of the kernel converges too slowly")
+                    raise ConvergenceError("power series of the kernel converges too slowly")
         return +total
     return mu
 

@@ -23,7 +23,7 @@ import math
 import numba as nb
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from .gram import _kappa, sample_sphere
 
 __all__ = ["empirical_ntk", "ntk_error"]
@@ -61,11 +61,11 @@ def empirical_ntk(X: np.ndarray, Y: np.ndarray, m: int, seed: int, bias: bool = 
     X = np.ascontiguousarray(X, dtype=np.float64)
     Y = np.ascontiguousarray(Y, dtype=np.float64)
     if X.shape != Y.shape or X.ndim != 2:
-        raise MalformedStatement(f"X and Y must be (pairs, d) arrays of one shape, got {X.shape}, {Y.shape}")
+        raise InvalidParameter(f"X and Y must be (pairs, d) arrays of one shape, got {X.shape}, {Y.shape}")
     if not isinstance(m, (int, np.integer)) or m < 1:
-        raise MalformedStatement(f"the width m must be an integer >= 1, got {m!r}")
+        raise InvalidParameter(f"the width m must be an integer >= 1, got {m!r}")
     if not np.allclose(np.linalg.norm(X, axis=1), 1) or not np.allclose(np.linalg.norm(Y, axis=1), 1):
-        raise MalformedStatement("the NTK limit relu_ntk holds for unit vectors: normalise X and Y")
+        raise InvalidParameter("the NTK limit relu_ntk holds for unit vectors: normalise X and Y")
     W, a = _weights(X.shape[1], m, seed)
     return _ntk_pairs(W, a, X, Y, 1.0 if bias else 0.0)
 

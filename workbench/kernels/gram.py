@@ -8,6 +8,10 @@ around ``mu_k`` and their deviation shrinks like ``n^(-1/2)``.
 The kernel matrix is built in a Numba-compiled loop for the named kernels
 (``KERNEL_CODES``); other kernels are evaluated with numpy on the matrix of
 dot products.
+
+Precision: these are float (numpy/numba) checkers; the operator eigenvalues they compare
+with are taken at a fixed 20 digits (``dps=20``, more than double precision needs), not at
+the ambient precision, so that the cached ``_top_groups`` depends on its arguments only.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import numba as nb
 import numpy as np
 import sympy as sp
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from .catalog import U, Kernel, kernel as as_kernel
 from .spectrum import sphere_eigenvalues
 from .sphere import _check_d, multiplicity
@@ -65,7 +69,7 @@ def sample_sphere(n: int, d: int, seed: int) -> np.ndarray:
     """``n`` points uniform on S^(d-1) (normalised Gaussians), reproducible by ``seed``."""
     _check_d(d)
     if not isinstance(n, (int, np.integer)) or n < 1:
-        raise MalformedStatement(f"need a number of points n >= 1, got {n!r}")
+        raise InvalidParameter(f"need a number of points n >= 1, got {n!r}")
     X = np.random.default_rng(seed).standard_normal((n, d))
     return X / np.linalg.norm(X, axis=1, keepdims=True)
 
@@ -73,8 +77,8 @@ def sample_sphere(n: int, d: int, seed: int) -> np.ndarray:
 def _memory_check(n, max_bytes):
     need = 3 * 8 * n * n          # the matrix, a copy inside eigvalsh, workspace
     if need > max_bytes:
-        raise MalformedStatement(f"a Gram matrix with n={n} needs about {need / 2**20:.0f} MiB, "
-                                 f"over the limit of {max_bytes / 2**20:.0f} MiB (max_bytes)")
+        raise InvalidParameter(f"a Gram matrix with n={n} needs about {need / 2**20:.0f} MiB, "
+                               f"over the limit of {max_bytes / 2**20:.0f} MiB (max_bytes)")
 
 
 def gram_matrix(kern, X: np.ndarray) -> np.ndarray:
@@ -113,8 +117,8 @@ def exact_index_ordered(kern, d: int, count: int, kmax: int = 200):
         if len(vals) >= count:
             break
     if len(vals) < count:
-        raise MalformedStatement(f"kmax={kmax} gives only {len(vals)} nonzero eigenvalues, "
-                                 f"{count} requested")
+        raise InvalidParameter(f"kmax={kmax} gives only {len(vals)} nonzero eigenvalues, "
+                               f"{count} requested")
     return np.array(vals[:count]), np.array(degs[:count])
 
 
@@ -138,7 +142,7 @@ def gram_deviation(kern, d: int, n: int, seed: int, groups: int = 4) -> float:
     count = sum(multiplicity(d, k) for k in order)
     emp = gram_eigenvalues(kern, d, n, seed)
     if count > n:
-        raise MalformedStatement(f"n={n} points cannot resolve {count} eigenvalues")
+        raise InvalidParameter(f"n={n} points cannot resolve {count} eigenvalues")
     start, worst = 0, 0.0
     for k in order:
         m = multiplicity(d, k)

@@ -22,7 +22,8 @@ import math
 
 import mpmath as mp
 
-from ..errors import WorkbenchError
+from ..errors import ConvergenceError, InvalidParameter
+from ..precision import local
 from .sphere import funk_hecke_constant
 
 __all__ = ["tanh_sinh_angle_nodes", "eigenvalues_by_quadrature"]
@@ -64,12 +65,22 @@ def _sums(kappa, d, K, h, dps, skip_parity):
     return [mp.mpf(0) if skip_parity(k) else c * a for k, a in enumerate(acc)]
 
 
-def eigenvalues_by_quadrature(kappa, d: int, K: int, dps: int = 30, parity: int | None = None,
-                              max_halvings: int = 5):
-    """``[mu_0, ..., mu_K]`` correct to ``dps`` digits (see the module docstring).
+def eigenvalues_by_quadrature(kappa, d: int, K: int, dps: int | None = None,
+                              parity: int | None = None, max_halvings: int = 5):
+    """``[mu_0, ..., mu_K]`` correct to ``dps`` digits (default: the ambient precision; see
+    the module docstring for the guard digits).
 
     ``parity`` = +1 (even kernel) or -1 (odd kernel) sets the other parity to exact zeros.
+    Raises :class:`~workbench.errors.ConvergenceError` when ``max_halvings`` halvings of the
+    step do not reach ``dps`` digits.
     """
+    if isinstance(max_halvings, bool) or not isinstance(max_halvings, int) or max_halvings < 1:
+        raise InvalidParameter(f"max_halvings must be an integer >= 1, got {max_halvings!r}")
+    with local(dps) as digits:
+        return _by_quadrature(kappa, d, K, digits, parity, max_halvings)
+
+
+def _by_quadrature(kappa, d, K, dps, parity, max_halvings):
     def skip(k):
         return parity is not None and (k % 2 == 0) != (parity == 1)
 
@@ -99,6 +110,6 @@ def eigenvalues_by_quadrature(kappa, d: int, K: int, dps: int = 30, parity: int 
             with mp.workdps(dps):
                 return [+x for x in fine]
         h, coarse = h / 2, fine
-    raise WorkbenchError(f"quadrature of the spectrum did not reach {dps} digits for k <= {K} "
-                         f"(disagreement {mp.nstr(worst, 3)} tolerances): is the kernel smooth "
-                         "inside (-1, 1)?")
+    raise ConvergenceError(f"quadrature of the spectrum did not reach {dps} digits for k <= {K} "
+                           f"in {max_halvings} halvings of the step (disagreement "
+                           f"{mp.nstr(worst, 3)} tolerances): is the kernel smooth inside (-1, 1)?")

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from .catalog import U, kernel as as_kernel
 
 __all__ = ["EndpointSingularity", "endpoint_singularities", "decay_constant", "DecayLaw",
@@ -50,20 +50,20 @@ def _leading_fractional(expr, order=6):
     try:
         ser = sp.series(expr, _T, 0, order).removeO()
     except Exception as exc:  # sympy raises many types here
-        raise MalformedStatement(f"cannot expand the kernel at the endpoint: {exc}") from None
+        raise InvalidParameter(f"cannot expand the kernel at the endpoint: {exc}") from None
     ser = sp.expand(ser)
     if ser.has(sp.log(_T)):
-        raise MalformedStatement("the endpoint expansion has logarithms: the singularity "
-                                 "t^nu log t is outside the supported class")
+        raise InvalidParameter("the endpoint expansion has logarithms: the singularity "
+                               "t^nu log t is outside the supported class")
     best = None
     for term in sp.Add.make_args(ser):
         coeff, power = term.as_coeff_exponent(_T)
         if coeff.has(_T) or not power.is_number:
-            raise MalformedStatement(f"cannot classify the endpoint term {term}")
+            raise InvalidParameter(f"cannot classify the endpoint term {term}")
         if power.is_integer:
             continue
         if not power.is_positive:
-            raise MalformedStatement(f"the kernel blows up at the endpoint (term {term})")
+            raise InvalidParameter(f"the kernel blows up at the endpoint (term {term})")
         if best is None or power < best[0]:
             best = (power, coeff)
         elif power == best[0]:
@@ -80,8 +80,8 @@ def endpoint_singularities(kern, order: int = 6) -> tuple[EndpointSingularity, E
     kern = as_kernel(kern)
     if kern.expression is None:
         if kern.endpoints is None:
-            raise MalformedStatement(f"kernel {kern.name} is a callable without declared endpoints: "
-                                     "declare endpoints=((nu_1, c_1), (nu_-1, c_-1))")
+            raise InvalidParameter(f"kernel {kern.name} is a callable without declared endpoints: "
+                                   "declare endpoints=((nu_1, c_1), (nu_-1, c_-1))")
         return tuple(EndpointSingularity(e, nu, c) for e, (nu, c) in zip((1, -1), kern.endpoints))
     return _endpoints(kern.expression, order)
 
@@ -130,8 +130,8 @@ class DecayLaw:
         """
         nonzero = [c for c in self.constants if c != 0]
         if len(nonzero) == 2 and sp.simplify(nonzero[0] - nonzero[1]) != 0:
-            raise MalformedStatement("the two parities decay with different constants: the "
-                                     "index-ordered sequence alternates and has no single A")
+            raise InvalidParameter("the two parities decay with different constants: the "
+                                   "index-ordered sequence alternates and has no single A")
         P = len(nonzero)
         return sp.simplify(nonzero[0] * (sp.factorial(self.d - 1) / P) ** (-(1 + self.alpha)))
 
@@ -163,21 +163,21 @@ def leading_asymptotic(kern, d: int) -> DecayLaw:
 
     Raises
     ------
-    MalformedStatement
+    InvalidParameter
         If the kernel has no non-integer power at either endpoint (then, when it
         is smooth on [-1, 1], its spectrum decays faster than any power), or a
         singularity outside the supported class.
     """
     kern = as_kernel(kern)
     if not isinstance(d, int) or d < 2:
-        raise MalformedStatement(f"the sphere S^(d-1) needs an integer dimension d >= 2, got {d!r}")
+        raise InvalidParameter(f"the sphere S^(d-1) needs an integer dimension d >= 2, got {d!r}")
     plus, minus = endpoint_singularities(kern)
     nus = [s.nu for s in (plus, minus) if s.nu is not None]
     if not nus:
-        raise MalformedStatement(f"kernel {kern.name} has no non-integer power at u = +-1 "
-                                 "(up to t^6): "
-                                 "no power-law decay (a kernel smooth on [-1, 1] decays faster "
-                                 "than any power)")
+        raise InvalidParameter(f"kernel {kern.name} has no non-integer power at u = +-1 "
+                               "(up to t^6): "
+                               "no power-law decay (a kernel smooth on [-1, 1] decays faster "
+                               "than any power)")
     nu = min(nus)
     c1 = plus.coeff if plus.nu == nu else sp.Integer(0)
     cm1 = minus.coeff if minus.nu == nu else sp.Integer(0)

@@ -24,7 +24,8 @@ from math import comb
 
 import mpmath as mp
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
+from ..precision import local
 
 __all__ = ["multiplicity", "legendre_sphere", "funk_hecke_constant",
            "sphere_eigenvalue_quadrature"]
@@ -32,12 +33,12 @@ __all__ = ["multiplicity", "legendre_sphere", "funk_hecke_constant",
 
 def _check_d(d):
     if not isinstance(d, int) or isinstance(d, bool) or d < 2:
-        raise MalformedStatement(f"the sphere S^(d-1) needs an integer dimension d >= 2, got d={d!r}")
+        raise InvalidParameter(f"the sphere S^(d-1) needs an integer dimension d >= 2, got d={d!r}")
 
 
 def _check_k(k):
     if not isinstance(k, int) or isinstance(k, bool) or k < 0:
-        raise MalformedStatement(f"the degree k must be an integer >= 0, got k={k!r}")
+        raise InvalidParameter(f"the degree k must be an integer >= 0, got k={k!r}")
 
 
 def multiplicity(d: int, k: int) -> int:
@@ -91,7 +92,7 @@ def funk_hecke_constant(d: int):
     return mp.gamma(mp.mpf(d) / 2) / (mp.sqrt(mp.pi) * mp.gamma(mp.mpf(d - 1) / 2))
 
 
-def sphere_eigenvalue_quadrature(kappa, d: int, k: int, dps: int = 30):
+def sphere_eigenvalue_quadrature(kappa, d: int, k: int, dps: int | None = None):
     """``mu_k`` of the kernel ``kappa`` (an mpmath callable on [-1, 1]) by quadrature.
 
     In the angle ``t = cos(theta)`` the weight becomes ``sin(theta)^(d-2)`` and an
@@ -101,14 +102,15 @@ def sphere_eigenvalue_quadrature(kappa, d: int, k: int, dps: int = 30):
     of ``P_k`` are resolved (splitting into ~k/4 pieces was measured 4-6x slower at
     the same accuracy).  Cost grows like ``k^2`` (the recurrence is O(k) per node):
     this is the generic path, not the fast one.
-    The result is computed at ``dps + 10`` digits and returned at ``dps``.
+    The result is computed at ``dps + 10`` digits (guard) and returned at ``dps``
+    (default: the ambient precision).
     """
     _check_d(d)
     _check_k(k)
-    with mp.workdps(dps + 10):
-        def integrand(theta):
-            t = mp.cos(theta)
-            return kappa(t) * _legendre(k, d, t) * mp.sin(theta) ** (d - 2)
-        value = funk_hecke_constant(d) * mp.quad(integrand, [0, mp.pi])
-    with mp.workdps(dps):
+    with local(dps) as digits:
+        with mp.workdps(digits + 10):
+            def integrand(theta):
+                t = mp.cos(theta)
+                return kappa(t) * _legendre(k, d, t) * mp.sin(theta) ** (d - 2)
+            value = funk_hecke_constant(d) * mp.quad(integrand, [0, mp.pi])
         return +value

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 
 __all__ = ["sphere_points", "train_relu_network", "memory_estimate"]
 
@@ -36,9 +36,9 @@ def sphere_points(d: int, M: int) -> np.ndarray:
     """``M`` nearly uniform points on S^(d-1): equispaced on the circle (d=2), Fibonacci
     lattice on S^2 (d=3)."""
     if d not in (2, 3):
-        raise MalformedStatement(f"sphere_points supports d = 2 (circle) and d = 3 (S^2), got d={d!r}")
+        raise InvalidParameter(f"sphere_points supports d = 2 (circle) and d = 3 (S^2), got d={d!r}")
     if int(M) != M or M < 8:
-        raise MalformedStatement(f"the number of points M must be an integer >= 8, got {M!r}")
+        raise InvalidParameter(f"the number of points M must be an integer >= 8, got {M!r}")
     i = np.arange(M) + 0.5
     if d == 2:
         th = 2 * np.pi * i / M
@@ -90,20 +90,20 @@ def train_relu_network(X, y, width: int, eta: float, steps, seed: int) -> np.nda
     X = np.ascontiguousarray(X, dtype=float)
     y = np.ascontiguousarray(y, dtype=float)
     if X.ndim != 2 or y.shape != (X.shape[0],):
-        raise MalformedStatement(f"X must be (M, d) and y (M,), got {X.shape} and {y.shape}")
+        raise InvalidParameter(f"X must be (M, d) and y (M,), got {X.shape} and {y.shape}")
     if not np.allclose(np.sum(X * X, axis=1), 1.0):
-        raise MalformedStatement("inputs must lie on the unit sphere")
+        raise InvalidParameter("inputs must lie on the unit sphere")
     if int(width) != width or width < 1:
-        raise MalformedStatement(f"the width must be an integer >= 1, got {width!r}")
+        raise InvalidParameter(f"the width must be an integer >= 1, got {width!r}")
     if not (eta > 0 and math.isfinite(eta)):
-        raise MalformedStatement(f"the learning rate must be positive, got eta={eta!r}")
+        raise InvalidParameter(f"the learning rate must be positive, got eta={eta!r}")
     steps = np.asarray(steps, dtype=np.int64)
     if steps.ndim != 1 or steps.size == 0 or np.any(steps < 0) or np.any(np.diff(steps) <= 0):
-        raise MalformedStatement("steps must be a non-empty increasing sequence of non-negative integers")
+        raise InvalidParameter("steps must be a non-empty increasing sequence of non-negative integers")
     M, d = X.shape
     need = memory_estimate(M, int(width), d)
     if need > MAX_BYTES:
-        raise MalformedStatement(f"M={M}, width={width} need about {need / 2**30:.1f} GiB (limit 2 GiB)")
+        raise InvalidParameter(f"M={M}, width={width} need about {need / 2**30:.1f} GiB (limit 2 GiB)")
     rng = np.random.default_rng(seed)
     W = rng.standard_normal((int(width), d))
     a = rng.standard_normal(int(width))

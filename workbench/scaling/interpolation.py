@@ -24,7 +24,7 @@ from math import comb
 
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 
 __all__ = ["interpolation_integrals", "product_interpolation_error", "multilinear_interpolate"]
 
@@ -33,7 +33,7 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(10)
 
 def _check_n(n):
     if int(n) != n or n < 2:
-        raise MalformedStatement(f"the grid needs n >= 2 points per side (D = n^d >= 2^d), got n={n!r}")
+        raise InvalidParameter(f"the grid needs n >= 2 points per side (D = n^d >= 2^d), got n={n!r}")
     return int(n)
 
 
@@ -57,7 +57,7 @@ def interpolation_integrals(g, n: int):
 def product_interpolation_error(g, n: int, d: int) -> float:
     """Mean-square error of the multilinear interpolant of ``prod_i g(x_i)`` on the d-torus."""
     if int(d) != d or d < 1:
-        raise MalformedStatement(f"the torus dimension d must be an integer >= 1, got {d!r}")
+        raise InvalidParameter(f"the torus dimension d must be an integer >= 1, got {d!r}")
     C, B, E = interpolation_integrals(g, n)
     total = d * C ** (d - 1) * E
     for k in range(2, d + 1):
@@ -73,7 +73,7 @@ def multilinear_interpolate(values: np.ndarray, points: np.ndarray) -> np.ndarra
     n = values.shape[0]
     points = np.asarray(points, dtype=float)
     if points.ndim != 2 or points.shape[1] != d:
-        raise MalformedStatement(f"points must have shape (N, {d}), got {points.shape}")
+        raise InvalidParameter(f"points must have shape (N, {d}), got {points.shape}")
     u = points * n
     i0 = np.floor(u).astype(np.int64)
     frac = u - i0

@@ -28,7 +28,7 @@ import mpmath as mp
 import numba as nb
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 
 __all__ = ["loss_curve", "loss_curve_numpy", "loss_mp", "check_spectrum"]
 
@@ -43,29 +43,29 @@ def check_spectrum(eigenvalues, coefficients2, what="spectrum"):
         lam = np.ascontiguousarray(eigenvalues, dtype=float).reshape(-1)
         c2 = np.ascontiguousarray(coefficients2, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise MalformedStatement(f"the {what} must be arrays of numbers") from None
+        raise InvalidParameter(f"the {what} must be arrays of numbers") from None
     if lam.size != c2.size:
-        raise MalformedStatement(f"{lam.size} eigenvalues but {c2.size} coefficients: the lengths "
-                                 f"must match")
+        raise InvalidParameter(f"{lam.size} eigenvalues but {c2.size} coefficients: the lengths "
+                               f"must match")
     if lam.size == 0:
-        raise MalformedStatement(f"the {what} is empty")
+        raise InvalidParameter(f"the {what} is empty")
     if not (np.all(np.isfinite(lam)) and np.all(np.isfinite(c2))):
-        raise MalformedStatement(f"the {what} has non-finite entries")
+        raise InvalidParameter(f"the {what} has non-finite entries")
     if np.any(lam <= 0):
-        raise MalformedStatement(f"eigenvalues must be positive (smallest {lam.min():.3g})")
+        raise InvalidParameter(f"eigenvalues must be positive (smallest {lam.min():.3g})")
     if np.any(np.diff(lam) > 0):
         i = int(np.argmax(np.diff(lam) > 0))
-        raise MalformedStatement(f"eigenvalues must be non-increasing (lambda_{i + 2} = {lam[i + 1]:.3g} "
-                                 f"> lambda_{i + 1} = {lam[i]:.3g}); sort them first")
+        raise InvalidParameter(f"eigenvalues must be non-increasing (lambda_{i + 2} = {lam[i + 1]:.3g} "
+                               f"> lambda_{i + 1} = {lam[i]:.3g}); sort them first")
     if np.any(c2 < 0):
-        raise MalformedStatement("squared coefficients c_n^2 must be non-negative")
+        raise InvalidParameter("squared coefficients c_n^2 must be non-negative")
     return lam, c2
 
 
 def _check_times(t):
     ts = np.ascontiguousarray(t, dtype=float).reshape(-1)
     if ts.size == 0 or not np.all(np.isfinite(ts)) or np.any(ts <= 0):
-        raise MalformedStatement("times t must be positive and finite")
+        raise InvalidParameter("times t must be positive and finite")
     return ts
 
 
@@ -156,9 +156,9 @@ def loss_mp(eigenvalue, coefficient2, t, modes=mp.inf, direct: int = 32, order: 
     """
     t = mp.mpf(t)
     if not t > 0:
-        raise MalformedStatement(f"t must be positive, got {t}")
+        raise InvalidParameter(f"t must be positive, got {t}")
     if modes != mp.inf and (int(modes) != modes or modes < 1):
-        raise MalformedStatement(f"modes must be a positive integer or infinity, got {modes}")
+        raise InvalidParameter(f"modes must be a positive integer or infinity, got {modes}")
     D = 2.4 * mp.mp.dps + 40          # exp(-D) << 10^-dps
     f = lambda n: coefficient2(n) * mp.exp(-2 * eigenvalue(n) * t)  # noqa: E731
     # first index whose exponent is below D (lambda decreasing: bisection on n)

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from .ridge import _check_size as _size
 
 __all__ = ["rf_trial", "rf_trials"]
@@ -35,16 +35,16 @@ def rf_trial(seed: int, D, P, eigenvalues, ridge: float = 0.0) -> float:
     """
     lam = np.asarray(eigenvalues, dtype=float)
     if lam.ndim != 1 or lam.size == 0 or not np.all(lam > 0):
-        raise MalformedStatement("the feature spectrum must be a non-empty 1-D array of positive numbers")
+        raise InvalidParameter("the feature spectrum must be a non-empty 1-D array of positive numbers")
     D, P = _size("D (the number of samples)", D), _size("P (the number of random features)", P)
     if D == math.inf and P == math.inf:
         return 0.0
     S = lam.size
     need = 8 * S * ((0 if D == math.inf else D) + (0 if P == math.inf else P) + 2)
     if need > MAX_BYTES:
-        raise MalformedStatement(f"D={D}, P={P}, S={S} need about {need / 2**30:.1f} GiB (limit 1 GiB)")
+        raise InvalidParameter(f"D={D}, P={P}, S={S} need about {need / 2**30:.1f} GiB (limit 1 GiB)")
     if ridge < 0 or (ridge > 0 and D == math.inf):
-        raise MalformedStatement(f"ridge must be >= 0 and needs finite D; got ridge={ridge}, D={D}")
+        raise InvalidParameter(f"ridge must be >= 0 and needs finite D; got ridge={ridge}, D={D}")
     r_omega, r_x, r_w = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
     omega = r_omega.standard_normal(S)
     sq = np.sqrt(lam)

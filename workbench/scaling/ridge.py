@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 
 __all__ = ["effective_ridge", "kernel_learning_curve", "rf_learning_curve", "rf_ridge_learning_curve",
            "power_law_features"]
@@ -40,9 +40,9 @@ __all__ = ["effective_ridge", "kernel_learning_curve", "rf_learning_curve", "rf_
 def power_law_features(S: int, alpha: float) -> np.ndarray:
     """``lambda_i = i^-(1 + alpha)``, ``i = 1..S``: the spectrum with resolution exponent alpha."""
     if int(S) != S or S < 1:
-        raise MalformedStatement(f"the number of teacher features S must be an integer >= 1, got {S!r}")
+        raise InvalidParameter(f"the number of teacher features S must be an integer >= 1, got {S!r}")
     if not alpha > 0:
-        raise MalformedStatement(f"the spectrum exponent alpha must be positive, got {alpha!r}")
+        raise InvalidParameter(f"the spectrum exponent alpha must be positive, got {alpha!r}")
     return np.arange(1, int(S) + 1, dtype=float) ** -(1.0 + alpha)
 
 
@@ -50,11 +50,11 @@ def _check_spectrum(eigenvalues, weights):
     lam = np.asarray(eigenvalues, dtype=float)
     w = np.asarray(weights, dtype=float)
     if lam.ndim != 1 or lam.size == 0 or not np.all(lam > 0):
-        raise MalformedStatement("the feature spectrum must be a non-empty 1-D array of positive numbers")
+        raise InvalidParameter("the feature spectrum must be a non-empty 1-D array of positive numbers")
     if w.shape != lam.shape:
-        raise MalformedStatement(f"target powers ({w.shape}) and spectrum ({lam.shape}) have different lengths")
+        raise InvalidParameter(f"target powers ({w.shape}) and spectrum ({lam.shape}) have different lengths")
     if np.any(w < 0):
-        raise MalformedStatement("target powers w_i = E[omega_i^2] must be non-negative")
+        raise InvalidParameter("target powers w_i = E[omega_i^2] must be non-negative")
     return lam, w
 
 
@@ -62,7 +62,7 @@ def _check_size(name, value):
     if value is None or value == math.inf:
         return math.inf
     if not value >= 1 or int(value) != value:
-        raise MalformedStatement(f"{name} must be an integer >= 1 (or infinity), got {value!r}")
+        raise InvalidParameter(f"{name} must be an integer >= 1 (or infinity), got {value!r}")
     return int(value)
 
 
@@ -74,7 +74,7 @@ def effective_ridge(eigenvalues, D: int, ridge: float = 0.0) -> float:
     lam = np.asarray(eigenvalues, dtype=float)
     D = _check_size("D (the number of samples)", D)
     if ridge < 0:
-        raise MalformedStatement(f"the ridge must be non-negative, got {ridge}")
+        raise InvalidParameter(f"the ridge must be non-negative, got {ridge}")
     if ridge == 0 and D >= lam.size:
         return 0.0
     from scipy.optimize import brentq   # on first use: scipy.optimize costs 0.4 s at start-up
@@ -131,12 +131,12 @@ def rf_ridge_learning_curve(eigenvalues, weights, D, P, ridge: float, projection
     D = _check_size("D (the number of samples)", D)
     P = _check_size("P (the number of random features)", P)
     if ridge < 0:
-        raise MalformedStatement(f"the ridge must be non-negative, got {ridge}")
+        raise InvalidParameter(f"the ridge must be non-negative, got {ridge}")
     if P == math.inf or D == math.inf:
-        raise MalformedStatement("rf_ridge_learning_curve needs finite D and P (use kernel_learning_curve "
-                                 "or rf_learning_curve for the limits)")
+        raise InvalidParameter("rf_ridge_learning_curve needs finite D and P (use kernel_learning_curve "
+                               "or rf_learning_curve for the limits)")
     if P >= lam.size:
-        raise MalformedStatement(f"P = {P} must be below the number of teacher features S = {lam.size}")
+        raise InvalidParameter(f"P = {P} must be below the number of teacher features S = {lam.size}")
     from scipy.optimize import brentq
     values = []
     for seed in projections:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import mpmath as mp
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from ..kernels import funk_hecke_constant, legendre_sphere, multiplicity
 
 __all__ = ["jump_coefficient", "zonal_coefficient_quadrature", "hemisphere_coefficient",
@@ -43,16 +43,16 @@ __all__ = ["jump_coefficient", "zonal_coefficient_quadrature", "hemisphere_coeff
 
 def _check(d, a, m):
     if not isinstance(d, int) or d < 2:
-        raise MalformedStatement(f"the sphere S^(d-1) needs an integer dimension d >= 2, got d={d!r}")
+        raise InvalidParameter(f"the sphere S^(d-1) needs an integer dimension d >= 2, got d={d!r}")
     if not isinstance(m, int) or m < 0:
-        raise MalformedStatement(f"the derivative order m must be an integer >= 0, got m={m!r}")
+        raise InvalidParameter(f"the derivative order m must be an integer >= 0, got m={m!r}")
     if not -1 < a < 1:
-        raise MalformedStatement(f"the cap boundary <x, e> = a needs -1 < a < 1, got a={a}")
+        raise InvalidParameter(f"the cap boundary <x, e> = a needs -1 < a < 1, got a={a}")
 
 
 def _check_k(k):
     if int(k) != k or k < 0:
-        raise MalformedStatement(f"the degree k must be an integer >= 0, got k={k!r}")
+        raise InvalidParameter(f"the degree k must be an integer >= 0, got k={k!r}")
 
 
 def zonal_coefficient_quadrature(g, d: int, k: int, a=None):
@@ -62,7 +62,7 @@ def zonal_coefficient_quadrature(g, d: int, k: int, a=None):
     interval is split there so the quadrature converges at full precision).
     """
     if not isinstance(d, int) or d < 2:
-        raise MalformedStatement(f"the sphere S^(d-1) needs an integer dimension d >= 2, got d={d!r}")
+        raise InvalidParameter(f"the sphere S^(d-1) needs an integer dimension d >= 2, got d={d!r}")
     _check_k(k)
     f = lambda th: g(mp.cos(th)) * legendre_sphere(int(k), d, mp.cos(th)) * mp.sin(th) ** (d - 2)  # noqa: E731
     points = [0, mp.pi] if a is None else [0, mp.acos(a), mp.pi]

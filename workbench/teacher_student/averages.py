@@ -32,7 +32,8 @@ import math
 import mpmath as mp
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
+from ..precision import local
 
 __all__ = ["I2", "J2", "I3", "I4", "gauss_hermite_average", "ACTIVATIONS"]
 
@@ -44,13 +45,13 @@ def _lib(C):
 def _check(C, n):
     A = np.asarray(C, dtype=object)
     if A.shape != (n, n):
-        raise MalformedStatement(f"the covariance must be {n}x{n}, got shape {A.shape}")
+        raise InvalidParameter(f"the covariance must be {n}x{n}, got shape {A.shape}")
     F = np.asarray(A, dtype=float)
     if not np.allclose(F, F.T, rtol=0, atol=1e-12 * max(1.0, np.abs(F).max())):
-        raise MalformedStatement("the covariance must be symmetric")
+        raise InvalidParameter("the covariance must be symmetric")
     if np.linalg.eigvalsh(F).min() < -1e-12 * max(1.0, np.abs(F).max()):
-        raise MalformedStatement(f"the covariance is not positive semi-definite "
-                                 f"(smallest eigenvalue {np.linalg.eigvalsh(F).min():.3g})")
+        raise InvalidParameter(f"the covariance is not positive semi-definite "
+                               f"(smallest eigenvalue {np.linalg.eigvalsh(F).min():.3g})")
     return A
 
 
@@ -151,28 +152,28 @@ def gauss_hermite_average(C, activation, which: str, points: int = 48):
     converges algebraically.
     """
     if which not in _FACTORS:
-        raise MalformedStatement(f"unknown average {which!r}; choose I2, J2, I3 or I4")
+        raise InvalidParameter(f"unknown average which={which!r}; choose I2, J2, I3 or I4")
     if isinstance(activation, str):
         if activation not in ACTIVATIONS:
-            raise MalformedStatement(f"no closed form or quadrature for activation {activation!r}; "
-                                     f"known: {sorted(ACTIVATIONS)} or a pair (g, g')")
+            raise InvalidParameter(f"no closed form or quadrature for activation {activation!r}; "
+                                   f"known: {sorted(ACTIVATIONS)} or a pair (g, g')")
         g, dg = ACTIVATIONS[activation]
     else:
         try:
             g, dg = activation
         except (TypeError, ValueError):
-            raise MalformedStatement("an activation is a name or a pair of callables (g, g')") from None
+            raise InvalidParameter("an activation is a name or a pair of callables (g, g')") from None
     factors = _FACTORS[which]
     n = len(factors)
     C = np.asarray(_check(C, n), dtype=float)
     w_eig, V = np.linalg.eigh(C)
     Lmat = V * np.sqrt(np.clip(w_eig, 0, None))
     if not 2 <= points <= 150:
-        raise MalformedStatement(f"points must be in 2..150 (numpy's Gauss-Hermite nodes overflow "
-                                 f"beyond), got {points}")
+        raise InvalidParameter(f"points must be in 2..150 (numpy's Gauss-Hermite nodes overflow "
+                               f"beyond), got {points}")
     need = 8 * points ** n * (2 * n + 2)
     if need > 2 ** 31:
-        raise MalformedStatement(f"{points} points in {n} dimensions need about {need / 2**20:.0f} MiB")
+        raise InvalidParameter(f"{points} points in {n} dimensions need about {need / 2**20:.0f} MiB")
     x, w = np.polynomial.hermite_e.hermegauss(points)
     w = w / math.sqrt(2 * math.pi)
     Z = np.stack([g_.ravel() for g_ in np.meshgrid(*([x] * n), indexing="ij")], axis=1)
@@ -209,8 +210,9 @@ def _line(f):
     return mp.quad(lambda z: f(z) * mp.exp(-z * z / 2), [-mp.inf, 0, mp.inf]) / mp.sqrt(2 * mp.pi)
 
 
-def erf_average_quadrature(C, which: str, dps: int = 30):
-    """I2, J2, I3 or I4 for ``g = erf(x/sqrt 2)`` without the closed forms, at ``dps`` digits.
+def erf_average_quadrature(C, which: str, dps: int | None = None):
+    """I2, J2, I3 or I4 for ``g = erf(x/sqrt 2)`` without the closed forms, accurate to ``dps``
+    digits (default: the ambient precision), computed and returned at ``dps + 10`` (guard).
 
     Route: the ``g'`` factors are Gaussians, so ``E_C[g'(u_1) g'(u_2) F] =
     (2/pi) det(I + C D)^(-1/2) E_{C~}[F]`` with ``D`` the projector on ``(u_1, u_2)`` and
@@ -219,12 +221,12 @@ def erf_average_quadrature(C, which: str, dps: int = 30):
     and the remaining one-dimensional integral is done by mpmath's tanh-sinh quadrature.
     """
     if which not in _FACTORS:
-        raise MalformedStatement(f"unknown average {which!r}; choose I2, J2, I3 or I4")
+        raise InvalidParameter(f"unknown average which={which!r}; choose I2, J2, I3 or I4")
     n = len(_FACTORS[which])
     _check(C, n)
     g = lambda x: mp.erf(x / mp.sqrt(2))  # noqa: E731
     dg = lambda x: mp.sqrt(2 / mp.pi) * mp.exp(-x * x / 2)  # noqa: E731
-    with mp.workdps(dps + 10):
+    with local(dps) as digits, mp.workdps(digits + 10):
         M = mp.matrix([[mp.mpf(C[i][j]) if isinstance(C, list) else mp.mpf(str(C[i, j]))
                         for j in range(n)] for i in range(n)])
         if which == "I2":

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from .model import check_count, check_positive
 from .ode import integrate
 from .simulate import simulate
@@ -69,7 +69,7 @@ class DimensionlessTrajectory:
 def _check_times(times):
     t = np.array(times, dtype=float).reshape(-1)
     if t.size < 1 or not np.all(np.isfinite(t)) or t[0] < 0 or np.any(np.diff(t) <= 0):
-        raise MalformedStatement("times must be a non-empty, strictly increasing list of t >= 0")
+        raise InvalidParameter("times must be a non-empty, strictly increasing list of t >= 0")
     return t
 
 
@@ -109,10 +109,10 @@ def regime(kappa, delta) -> Regime:
     try:
         kappa, delta = float(kappa), float(delta)
     except (TypeError, ValueError):
-        raise MalformedStatement(f"kappa and delta must be numbers, got {kappa!r}, {delta!r}") from None
+        raise InvalidParameter(f"kappa and delta must be numbers, got {kappa!r}, {delta!r}") from None
     if not (np.isfinite(kappa) and np.isfinite(delta)) or kappa < 0:
-        raise MalformedStatement(f"need a finite kappa >= 0 (p = d^kappa >= 1) and a finite delta, "
-                                 f"got kappa={kappa}, delta={delta}")
+        raise InvalidParameter(f"need a finite kappa >= 0 (p = d^kappa >= 1) and a finite delta, "
+                               f"got kappa={kappa}, delta={delta}")
     s = kappa + delta
     tol = 1e-12
     if s > tol:

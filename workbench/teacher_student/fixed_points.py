@@ -19,6 +19,12 @@ precision.
 * Specialised solution ``Q = R = I``: exact for every ``eta``; its slowest eigenvalue sets
   the final exponential phase ``eps_g ~ exp(2 lambda_slow alpha)``; ``eta_max`` is where its
   largest eigenvalue crosses zero (:func:`max_learning_rate`).
+
+Precision (:mod:`workbench.precision`): every function works at the ambient mpmath precision,
+or at ``dps`` digits when given, with 10 guard digits for the root-finding and the central
+differences; mpmath results are carried at the guard precision (they are accurate to ``dps``).
+Functions that return floats (:func:`escape_direction`, :func:`final_phase_modes`) need only
+double precision, which the default 15 digits plus the guard give.
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ from dataclasses import dataclass
 import mpmath as mp
 import sympy as sp
 
-from ..errors import MalformedStatement
+from ..errors import ConvergenceError, InvalidParameter
+from ..precision import local
 from .averages import erf_i2, erf_i3, erf_i4
 from .model import check_count, check_positive
 
@@ -125,14 +132,16 @@ def _check_K_eta(K, eta):
     return K, mp.mpf(eta) if not isinstance(eta, mp.mpf) else eta
 
 
-def symmetric_fixed_point(K: int, eta=0, dps: int = 30) -> FixedPoint:
+def symmetric_fixed_point(K: int, eta=0, dps: int | None = None) -> FixedPoint:
     """The symmetric plateau of the K = M Saad-Solla ODEs at learning rate ``eta`` (0: the limit).
 
-    Solved with ``mp.findroot`` at ``dps`` digits from the ``eta -> 0`` closed form.
+    Solved with ``mp.findroot`` at ``dps + 10`` digits (``dps`` default: the ambient precision)
+    from the ``eta -> 0`` closed form; the values are returned at ``dps + 10`` digits.
+    Raises :class:`~workbench.errors.ConvergenceError` when the root-finder fails.
     """
     K = check_count("K", K, minimum=2)
     eta = check_positive("eta", eta, allow_zero=True)
-    with mp.workdps(dps + 10):
+    with local(dps) as digits, mp.workdps(digits + 10):
         e = mp.mpf(eta)
 
         def residual(q, c, r):
@@ -142,16 +151,17 @@ def symmetric_fixed_point(K: int, eta=0, dps: int = 30) -> FixedPoint:
 
         q0 = mp.mpf(1) / (2 * K - 1)
         guess = [q0 * (1 + e / 10), q0, 1 / mp.sqrt(K * (2 * K - 1))]
-        if eta == 0:
-            # q = c makes the reduced system degenerate (students coincide): solve for c, r at q = c
-            sol = mp.findroot(lambda c, r: residual(c, c, r)[1:], guess[1:])
-            q, c, r = sol[0], sol[0], sol[1]
-        else:
-            try:
+        try:
+            if eta == 0:
+                # q = c makes the reduced system degenerate (students coincide): solve for c, r at q = c
+                sol = mp.findroot(lambda c, r: residual(c, c, r)[1:], guess[1:])
+                q, c, r = sol[0], sol[0], sol[1]
+            else:
                 q, c, r = mp.findroot(residual, guess)
-            except (ValueError, ZeroDivisionError) as exc:
-                raise MalformedStatement(f"no symmetric fixed point found for K={K}, eta={eta}: "
-                                         f"{exc}") from None
+        except (ValueError, ZeroDivisionError) as exc:      # mpmath: "Could not find root ..."
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ConvergenceError(f"no symmetric fixed point found for K={K}, eta={eta}: "
+                                   f"{first}") from None
         Q, R, T = plateau_state(K, q, c, r)
         F1Q, F1R, F2Q = rhs_parts(Q, R, T)
         res = max(abs(F1Q[i][k] + e * F2Q[i][k]) for i in range(K) for k in range(K))
@@ -226,36 +236,39 @@ def stability(Q, R, T, eta):
     return sorted((mp.re(x) for x in ev), reverse=True)
 
 
-def escape_rate(K: int, eta, dps: int = 30):
-    """Largest eigenvalue of the Jacobian at the symmetric plateau (the plateau's escape rate)."""
+def escape_rate(K: int, eta, dps: int | None = None):
+    """Largest eigenvalue of the Jacobian at the symmetric plateau (the plateau's escape rate),
+    at ``dps + 10`` digits (the fixed point at ``dps + 20``)."""
     K = check_count("K", K, minimum=2)
     eta = check_positive("eta", eta)
-    with mp.workdps(dps + 10):
-        fp = symmetric_fixed_point(K, eta, dps=dps + 10)
+    with local(dps) as digits, mp.workdps(digits + 10):
+        fp = symmetric_fixed_point(K, eta, dps=digits + 10)
         return +stability(*fp.state(), mp.mpf(eta))[0]
 
 
-def specialised_rates(K: int, eta, dps: int = 20):
-    """Jacobian eigenvalues (real parts, decreasing) at the specialised solution ``Q = R = T = I``."""
+def specialised_rates(K: int, eta, dps: int | None = None):
+    """Jacobian eigenvalues (real parts, decreasing) at the specialised solution ``Q = R = T = I``,
+    at ``dps + 10`` digits."""
     K = check_count("K", K)
     eta = check_positive("eta", eta)
-    with mp.workdps(dps + 10):
+    with local(dps) as digits, mp.workdps(digits + 10):
         eye = [[mp.mpf(1) if i == k else mp.mpf(0) for k in range(K)] for i in range(K)]
         return [+x for x in stability(eye, [row[:] for row in eye], eye, mp.mpf(eta))]
 
 
-def max_learning_rate(K: int, dps: int = 15, bracket=(0.05, 10.0)):
-    """``eta_max``: the largest ``eta`` at which ``Q = R = I`` is linearly stable."""
+def max_learning_rate(K: int, dps: int | None = None, bracket=(0.05, 10.0)):
+    """``eta_max``: the largest ``eta`` at which ``Q = R = I`` is linearly stable (root of the
+    largest :func:`specialised_rates` at ``dps``, bracketed, solved at ``dps + 10`` digits)."""
     K = check_count("K", K)
-    with mp.workdps(dps + 10):
-        f = lambda e: specialised_rates(K, e, dps)[0]  # noqa: E731
+    with local(dps) as digits, mp.workdps(digits + 10):
+        f = lambda e: specialised_rates(K, e, digits)[0]  # noqa: E731
         lo, hi = mp.mpf(bracket[0]), mp.mpf(bracket[1])
         if f(lo) >= 0 or f(hi) <= 0:
-            raise MalformedStatement(f"eta_max for K={K} is not inside the bracket {bracket}")
+            raise InvalidParameter(f"bracket: eta_max for K={K} is not inside the bracket {bracket}")
         return +mp.findroot(f, (lo, hi), solver="anderson")
 
 
-def escape_direction(K: int, eta, dps: int = 30):
+def escape_direction(K: int, eta, dps: int | None = None):
     """``(lambda_esc, dQ, dR)``: the escape rate and unit unstable eigenvector at the plateau.
 
     ``dQ`` (K x K, symmetric) and ``dR`` (K x M) as float arrays, signed so that students move
@@ -264,8 +277,8 @@ def escape_direction(K: int, eta, dps: int = 30):
     import numpy as np
     K = check_count("K", K, minimum=2)
     eta = check_positive("eta", eta)
-    with mp.workdps(dps + 10):
-        fp = symmetric_fixed_point(K, eta, dps=dps + 10)
+    with local(dps) as digits, mp.workdps(digits + 10):
+        fp = symmetric_fixed_point(K, eta, dps=digits + 10)
         J = jacobian(*fp.state(), mp.mpf(eta))
         ev, V = mp.eig(J)
         j = max(range(len(ev)), key=lambda i: mp.re(ev[i]))
@@ -287,7 +300,7 @@ def error_gradient(Q, R, T):
     return _central_differences(eg_mp, Q, R, T)
 
 
-def final_phase_modes(K: int, eta, dps: int = 20):
+def final_phase_modes(K: int, eta, dps: int | None = None):
     """Modes of the linearisation at ``Q = R = T = I``: ``[(rate, visibility)]``, slowest first.
 
     ``rate`` is the eigenvalue's real part; ``visibility = |grad eps_g . v|`` says whether the
@@ -297,7 +310,7 @@ def final_phase_modes(K: int, eta, dps: int = 20):
     """
     K = check_count("K", K)
     eta = check_positive("eta", eta)
-    with mp.workdps(dps + 10):
+    with local(dps) as digits, mp.workdps(digits + 10):
         eye = [[mp.mpf(1) if i == k else mp.mpf(0) for k in range(K)] for i in range(K)]
         J = jacobian(eye, [r[:] for r in eye], eye, mp.mpf(eta))
         ev, V = mp.eig(J)
@@ -307,7 +320,7 @@ def final_phase_modes(K: int, eta, dps: int = 20):
     return sorted(modes, key=lambda m: -m[0])
 
 
-def convergence_rate(K: int, eta, dps: int = 15):
+def convergence_rate(K: int, eta, dps: int | None = None):
     """The rate of the final exponential phase, ``2 |lambda_slow|``, for erf with ``K = M``.
 
     Raises a clear error when ``eta`` is at or above the stability limit ``eta_max`` of the
@@ -315,10 +328,11 @@ def convergence_rate(K: int, eta, dps: int = 15):
     """
     K = check_count("K", K)
     eta = check_positive("eta", eta)
-    rates = specialised_rates(K, eta, dps)
-    if rates[0] >= 0:
-        limit = max_learning_rate(K, dps=dps, bracket=(0.01, eta))
-        raise MalformedStatement(f"eta = {eta} is above the stability limit eta_max = {float(limit):.6g} "
-                                 f"for K = M = {K}: the specialised solution Q = R = I is unstable, "
-                                 f"so SGD does not converge")
-    return 2 * abs(min((r for r in rates if r < 0), key=abs))
+    with local(dps):
+        rates = specialised_rates(K, eta)
+        if rates[0] >= 0:
+            limit = max_learning_rate(K, bracket=(0.01, eta))
+            raise InvalidParameter(f"eta = {eta} is above the stability limit eta_max = "
+                                   f"{float(limit):.6g} for K = M = {K}: the specialised solution "
+                                   f"Q = R = I is unstable, so SGD does not converge")
+        return 2 * abs(min((r for r in rates if r < 0), key=abs))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from .model import as_spectrum, check_count, check_positive
 
 __all__ = ["linear_error", "linear_error_matrix", "linear_stability_limit", "linear_noise_floor"]
@@ -43,8 +43,8 @@ def linear_noise_floor(K, eta, sigma, spectrum=None) -> float:
     lam = as_spectrum(spectrum)
     K, eta = check_count("K", K), check_positive("eta", eta)
     if eta >= linear_stability_limit(K, lam):
-        raise MalformedStatement(f"eta = {eta} is at or above the stability limit "
-                                 f"{linear_stability_limit(K, lam):.6g}: no noise floor")
+        raise InvalidParameter(f"eta = {eta} is at or above the stability limit "
+                               f"{linear_stability_limit(K, lam):.6g}: no noise floor")
     A = linear_error_matrix(K, eta, lam)
     b = (K * eta) ** 2 * sigma ** 2 / lam.size * lam
     return float(0.5 * lam @ np.linalg.solve(A, -b))
@@ -64,19 +64,19 @@ def linear_error(*, K, eta, alphas, eps0, spectrum=None, sigma=0.0) -> np.ndarra
     L = lam.size
     e0 = np.full(L, float(eps0)) if np.ndim(eps0) == 0 else np.array(eps0, dtype=float)
     if e0.shape != (L,) or np.any(e0 < 0):
-        raise MalformedStatement(f"eps0 must be {L} non-negative numbers, got {eps0!r}")
+        raise InvalidParameter(f"eps0 must be {L} non-negative numbers, got {eps0!r}")
     a = np.array(alphas, dtype=float).reshape(-1)
     if np.any(a < 0) or not np.all(np.isfinite(a)):
-        raise MalformedStatement("alphas must be finite and >= 0")
+        raise InvalidParameter("alphas must be finite and >= 0")
     if L > 20000:
-        raise MalformedStatement(f"L = {L} groups: the dense eigendecomposition needs "
-                                 f"{8 * L * L / 2**30:.1f} GiB; use L <= 20000")
+        raise InvalidParameter(f"L = {L} groups: the dense eigendecomposition needs "
+                               f"{8 * L * L / 2**30:.1f} GiB; use L <= 20000")
     A = linear_error_matrix(K, eta, lam)
     b = (K * eta) ** 2 * sigma ** 2 / L * lam
     w, V = np.linalg.eigh(A)
     if w.max() >= 0 and sigma > 0:
-        raise MalformedStatement(f"eta = {eta} is at or above the stability limit "
-                                 f"{linear_stability_limit(K, lam):.6g}")
+        raise InvalidParameter(f"eta = {eta} is at or above the stability limit "
+                               f"{linear_stability_limit(K, lam):.6g}")
     inf = -V @ ((V.T @ b) / w) if sigma > 0 else np.zeros(L)
     coef = V.T @ (e0 - inf)
     eps = (V * 1.0) @ (np.exp(np.outer(w, a)) * coef[:, None]) + inf[:, None]

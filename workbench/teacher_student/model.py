@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 
 __all__ = ["ACTIVATION_CODES", "activation_code", "check_positive", "check_count",
            "check_spd", "check_joint", "as_spectrum", "as_vector", "power_law_spectrum"]
@@ -33,7 +33,7 @@ ACTIVATION_CODES = {"linear": 0, "erf": 1, "relu": 2, "tanh": 3}
 
 def activation_code(activation) -> int:
     if not isinstance(activation, str) or activation not in ACTIVATION_CODES:
-        raise MalformedStatement(
+        raise InvalidParameter(
             f"activation {activation!r} has no closed form and no compiled quadrature; "
             f"choose one of {sorted(ACTIVATION_CODES)}")
     return ACTIVATION_CODES[activation]
@@ -43,16 +43,16 @@ def check_positive(name: str, value, allow_zero: bool = False) -> float:
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise MalformedStatement(f"{name} must be a number, got {value!r}") from None
+        raise InvalidParameter(f"{name} must be a number, got {value!r}") from None
     if not np.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        raise MalformedStatement(f"{name} must be {'non-negative' if allow_zero else 'positive'}, "
-                                 f"got {value!r}")
+        raise InvalidParameter(f"{name} must be {'non-negative' if allow_zero else 'positive'}, "
+                               f"got {value!r}")
     return x
 
 
 def check_count(name: str, value, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise MalformedStatement(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise InvalidParameter(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
@@ -61,19 +61,19 @@ def check_spd(name: str, A, n: int | None = None, semi: bool = False) -> np.ndar
     try:
         A = np.array(A, dtype=float)
     except (TypeError, ValueError):
-        raise MalformedStatement(f"{name} must be a matrix of numbers") from None
+        raise InvalidParameter(f"{name} must be a matrix of numbers") from None
     if A.ndim != 2 or A.shape[0] != A.shape[1] or (n is not None and A.shape[0] != n):
         want = f"{n}x{n}" if n is not None else "square"
-        raise MalformedStatement(f"{name} must be {want}, got shape {A.shape}")
+        raise InvalidParameter(f"{name} must be {want}, got shape {A.shape}")
     if not np.all(np.isfinite(A)):
-        raise MalformedStatement(f"{name} has non-finite entries")
+        raise InvalidParameter(f"{name} has non-finite entries")
     scale = max(1.0, float(np.abs(A).max()))
     if not np.allclose(A, A.T, rtol=0, atol=1e-12 * scale):
-        raise MalformedStatement(f"{name} must be symmetric")
+        raise InvalidParameter(f"{name} must be symmetric")
     low = float(np.linalg.eigvalsh(A).min())
     if low < -1e-12 * scale or (not semi and low <= 1e-14 * scale):
-        raise MalformedStatement(f"{name} must be positive {'semi-' if semi else ''}definite "
-                                 f"(smallest eigenvalue {low:.3g})")
+        raise InvalidParameter(f"{name} must be positive {'semi-' if semi else ''}definite "
+                               f"(smallest eigenvalue {low:.3g})")
     return (A + A.T) / 2
 
 
@@ -82,11 +82,11 @@ def check_joint(Q, R, T) -> np.ndarray:
     Q, T = np.asarray(Q, float), np.asarray(T, float)
     R = np.array(R, dtype=float)
     if R.shape != (Q.shape[0], T.shape[0]):
-        raise MalformedStatement(f"R must be K x M = {Q.shape[0]}x{T.shape[0]}, got shape {R.shape}")
+        raise InvalidParameter(f"R must be K x M = {Q.shape[0]}x{T.shape[0]}, got shape {R.shape}")
     C = np.block([[Q, R], [R.T, T]])
     low = float(np.linalg.eigvalsh(C).min())
     if low < -1e-10 * max(1.0, float(np.abs(C).max())):
-        raise MalformedStatement(
+        raise InvalidParameter(
             f"R is inconsistent with Q and T: the joint covariance [[Q, R], [R^T, T]] of the local "
             f"fields is not positive semi-definite (smallest eigenvalue {low:.3g}); by Cauchy-Schwarz "
             f"|R_in| <= sqrt(Q_ii T_nn) at least")
@@ -98,7 +98,7 @@ def as_vector(name: str, value, n: int, default: float) -> np.ndarray:
         return np.full(n, float(default))
     arr = np.array(value, dtype=float).reshape(-1) if np.ndim(value) else np.full(n, float(value))
     if arr.shape != (n,) or not np.all(np.isfinite(arr)):
-        raise MalformedStatement(f"{name} must have {n} finite entries, got {value!r}")
+        raise InvalidParameter(f"{name} must have {n} finite entries, got {value!r}")
     return arr
 
 
@@ -111,8 +111,8 @@ def as_spectrum(spectrum) -> np.ndarray:
         return np.ones(1)
     lam = np.array(spectrum, dtype=float).reshape(-1)
     if lam.size < 1 or not np.all(np.isfinite(lam)) or np.any(lam <= 0):
-        raise MalformedStatement(f"a covariance spectrum must be a list of positive numbers, "
-                                 f"got {spectrum!r}")
+        raise InvalidParameter(f"a covariance spectrum must be a list of positive numbers, "
+                               f"got {spectrum!r}")
     return lam
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import ConvergenceError, InvalidParameter
 from .closure import eg_compiled, pack, rhs, unpack
 from .model import (activation_code, as_spectrum, as_vector, check_joint, check_positive,
                     check_spd)
@@ -73,8 +73,8 @@ def _groups(name, A, L, shape, spd=False, semi=False):
             for l in range(L):
                 check_spd(f"{name}[{l}]", A[l], semi=True)
         return A.copy()
-    raise MalformedStatement(f"{name} must have shape {shape} (total) or {(L,) + shape} "
-                             f"(per eigen-group), got {A.shape}")
+    raise InvalidParameter(f"{name} must have shape {shape} (total) or {(L,) + shape} "
+                           f"(per eigen-group), got {A.shape}")
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def ode_state(*, activation="erf", eta, T=None, Q0, R0, v0=None, vstar=None, eta
     """Check every input and return ``(setup, y0)``: the compiled RHS's arguments and packed state."""
     act = activation_code(activation)
     if activation == "relu" and for_ode:
-        raise MalformedStatement(
+        raise InvalidParameter(
             "the ODE closure has no closed form for ReLU, and tensor Gauss-Hermite quadrature of its "
             "step-function derivative is a jagged function of the overlaps (the adaptive integrator "
             "stalls); use activation='erf', 'linear' or 'tanh', or simulate() for ReLU")
@@ -109,11 +109,11 @@ def ode_state(*, activation="erf", eta, T=None, Q0, R0, v0=None, vstar=None, eta
     L = lam.size
     Q0 = np.array(Q0, dtype=float)
     if Q0.ndim not in (2, 3) or Q0.shape[-1] != Q0.shape[-2] or Q0.shape[-1] < 1:
-        raise MalformedStatement(f"Q0 must be K x K (K >= 1) or L x K x K, got shape {Q0.shape}")
+        raise InvalidParameter(f"Q0 must be K x K (K >= 1) or L x K x K, got shape {Q0.shape}")
     K = Q0.shape[-1]
     R0 = np.array(R0, dtype=float)
     if R0.ndim not in (2, 3) or R0.shape[-2] != K or R0.shape[-1] < 1:
-        raise MalformedStatement(f"R0 must be K x M = {K} x M (M >= 1), got shape {R0.shape}")
+        raise InvalidParameter(f"R0 must be K x M = {K} x M (M >= 1), got shape {R0.shape}")
     M = R0.shape[-1]
     T = np.eye(M) if T is None else T
     # Q0 may be singular (coinciding or zero students are realisable); T must be definite
@@ -161,7 +161,7 @@ def integrate(activation="erf", *, eta, Q0, R0, alphas, T=None, v0=None, vstar=N
                           spectrum=spectrum)
     a = np.array(alphas, dtype=float).reshape(-1)
     if a.size < 1 or not np.all(np.isfinite(a)) or a[0] < 0 or np.any(np.diff(a) <= 0):
-        raise MalformedStatement("alphas must be a non-empty, strictly increasing list of times >= 0")
+        raise InvalidParameter("alphas must be a non-empty, strictly increasing list of times >= 0")
     rtol = check_positive("rtol", rtol)
     atol = rtol * 1e-3 if atol is None else check_positive("atol", atol)
     ys, steps = _solve(setup, y0, a, method, rtol, atol)
@@ -183,8 +183,8 @@ def _solve(setup, y0, a, method, rtol, atol):
             sol = _solve_ivp()(f, (t, float(target)), y, method=method, rtol=rtol, atol=atol,
                             first_step=first)
             if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
-                raise MalformedStatement(f"the ODE integration failed at alpha = {sol.t[-1]:.4g}: "
-                                         f"{sol.message} (is eta above the stability limit?)")
+                raise ConvergenceError(f"the ODE integration failed at alpha = {sol.t[-1]:.4g}: "
+                                       f"{sol.message} (is eta above the stability limit?)")
             y, t, nfev = sol.y[:, -1], float(target), nfev + sol.nfev
             if sol.t.size > 2:          # the last full step (the final one is cut at the target)
                 step = float(np.diff(sol.t)[-2])
@@ -203,7 +203,7 @@ def _trajectory(setup, a, ys, activation, steps):
         egs.append(eg_compiled(Q, R, s.Tg, s.lam, v, s.vstar, s.act))
     Qg, Rg = np.array(Qs), np.array(Rs)
     if not np.all(np.isfinite(egs)):
-        raise MalformedStatement("the ODE solution diverged (eta above the stability limit?)")
+        raise ConvergenceError("the ODE solution diverged (eta above the stability limit?)")
     return Trajectory(alphas=a, eg=np.array(egs), Q=Qg.sum(1), R=Rg.sum(1), v=np.array(vs),
                       Q_groups=Qg, R_groups=Rg, T=s.Tg.sum(0), T_groups=s.Tg, spectrum=s.lam,
                       activation=activation, steps=steps)

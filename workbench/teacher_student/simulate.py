@@ -29,7 +29,7 @@ import os
 import numba as nb
 import numpy as np
 
-from ..errors import MalformedStatement
+from ..errors import InvalidParameter
 from .closure import eg_compiled
 from .model import check_count, check_positive
 from .closure import unpack
@@ -118,11 +118,11 @@ def initial_weights(N, Qg, Rg, Tg, seed):
     """Student ``W`` (K, N) and teacher ``B`` (M, N) with exactly the per-group overlaps given."""
     L, K, M = Rg.shape
     if N % L:
-        raise MalformedStatement(f"N = {N} must be a multiple of the number of eigen-groups L = {L}")
+        raise InvalidParameter(f"N = {N} must be a multiple of the number of eigen-groups L = {L}")
     n = N // L
     if n < K + M:
-        raise MalformedStatement(f"each eigen-group has N/L = {n} coordinates, fewer than K + M = "
-                                 f"{K + M} weight vectors")
+        raise InvalidParameter(f"each eigen-group has N/L = {n} coordinates, fewer than K + M = "
+                               f"{K + M} weight vectors")
     rng = np.random.default_rng([seed, 7919])
     W, B = np.empty((K, N)), np.empty((M, N))
     for l in range(L):
@@ -148,29 +148,29 @@ def simulate(activation="erf", *, N, eta, alphas, seed, Q0=None, R0=None, T=None
     random_init = Q0 is None and R0 is None
     if random_init:
         if K is None or M is None or init_std is None:
-            raise MalformedStatement("give Q0 and R0 (exact initial overlaps) or K, M and init_std")
+            raise InvalidParameter("give Q0 and R0 (exact initial overlaps) or K, M and init_std")
         if T is not None:
-            raise MalformedStatement("with a random initialisation the teacher has i.i.d. N(0, 1) "
-                                     "entries; give Q0, R0 and T to set its overlaps")
+            raise InvalidParameter("with a random initialisation the teacher has i.i.d. N(0, 1) "
+                                   "entries; give Q0, R0 and T to set its overlaps")
         K, M = check_count("K", K), check_count("M", M)
         std = check_positive("init_std", init_std, allow_zero=True)
         Q0 = np.eye(K) * max(std ** 2, 1e-300)
         R0 = np.zeros((K, M))
     elif Q0 is None or R0 is None:
-        raise MalformedStatement("give both Q0 and R0, or neither")
+        raise InvalidParameter("give both Q0 and R0, or neither")
     setup, y0 = ode_state(activation=activation, eta=eta, T=T, Q0=Q0, R0=R0, v0=v0, vstar=vstar,
                           eta_v=eta_v, sigma=sigma, weight_decay=weight_decay, spectrum=spectrum,
                           for_ode=False)
     s = setup
     need = memory_estimate(N, s.K, s.M)
     if need > max_bytes:
-        raise MalformedStatement(f"N = {N} needs about {need / 2**20:.0f} MiB, above max_bytes")
+        raise InvalidParameter(f"N = {N} needs about {need / 2**20:.0f} MiB, above max_bytes")
     a = np.array(alphas, dtype=float).reshape(-1)
     if a.size < 1 or not np.all(np.isfinite(a)) or a[0] < 0 or np.any(np.diff(a) < 0):
-        raise MalformedStatement("alphas must be a non-empty, non-decreasing list of times >= 0")
+        raise InvalidParameter("alphas must be a non-empty, non-decreasing list of times >= 0")
     record = np.rint(a * N).astype(np.int64)
     if np.any(np.diff(record) <= 0):
-        raise MalformedStatement(f"alphas {a} are closer than one step (1/N) apart")
+        raise InvalidParameter(f"alphas {a} are closer than one step (1/N) apart")
     Qg, Rg, v = unpack(y0, s.L, s.K, s.M)
     if random_init:
         rng0 = np.random.default_rng([seed, 104729])
@@ -180,7 +180,7 @@ def simulate(activation="erf", *, N, eta, alphas, seed, Q0=None, R0=None, T=None
         W, B = initial_weights(N, Qg, Rg, s.Tg, seed)
     L = s.L
     if N % L:
-        raise MalformedStatement(f"N = {N} must be a multiple of the number of eigen-groups L = {L}")
+        raise InvalidParameter(f"N = {N} must be a multiple of the number of eigen-groups L = {L}")
     group = np.repeat(np.arange(L), N // L)
     scale = np.sqrt(s.lam)[group]
     rng = np.random.default_rng(seed)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import root
 
-from ..errors import MalformedStatement
+from ..errors import ConvergenceError
 from .closure import eg_compiled, pack, rhs, unpack
 from .model import as_spectrum, check_count
 
@@ -75,7 +75,7 @@ def spectral_plateau(K, spectrum, eta=0.0):
     # the ansatz has q = c at eta = 0 (students coincide), where the reduced system is
     # degenerate: judge convergence by the residual, not by the solver's progress flag
     if np.abs(residual(sol.x)).max() > 1e-12:
-        raise MalformedStatement(f"no symmetric plateau found for K={K}, L={L}: {sol.message}")
+        raise ConvergenceError(f"no symmetric plateau found for K={K}, L={L}: {sol.message}")
     y = _symmetric(sol.x, K, L)
     Q, R, v = unpack(y, L, K, K)
     return y, float(eg_compiled(Q, R, Tg, lam, v, np.ones(K), 1))
