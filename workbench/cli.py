@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import WorkbenchError
+from .executors import usable_cores
 from .graph import premises, unblocks, why as why_chains
 from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from .loading import Sources
@@ -117,8 +118,19 @@ def _summary_table(report, only=None) -> Table:
 @sources_options
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--force", is_flag=True, help="Re-run checks even when a stored result is current.")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Checks run at the same time (each in its own process).")
+@click.option("--jobs", "-j", default=None, type=click.IntRange(min=1),
+              show_default=f"the usable cores: {usable_cores()}",
+              help="Checks run at the same time (each in its own process); with --executor dask, "
+                   "the number of workers started.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default=None,
+              show_default="local, or dask with --scheduler",
+              help="Where checks run: 'local', child processes of this one; 'dask', a Dask "
+                   "LocalCluster of --jobs worker processes started for the run (needs "
+                   "pip install 'workbench[distributed]'). Either way each check runs in its "
+                   "own process with the same limits and only this process writes the store.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Send the checks to this running Dask scheduler (implies --executor dask); "
+                   "its workers need the same code installed and the --file paths readable.")
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
               help="Seconds a check may run before it is stopped and recorded as an error "
                    "(0: no limit); a claim's own timeout= overrides it.")
@@ -128,7 +140,8 @@ def _summary_table(report, only=None) -> Table:
 @click.option("--no-isolate", is_flag=True,
               help="Run the checks inside this process, for debuggers and profilers: no time or "
                    "memory limit, output not captured, a crash ends the run.")
-def verify(ids, claims, store, as_json, force, jobs, timeout, memory_mb, no_isolate):
+def verify(ids, claims, store, as_json, force, jobs, executor, scheduler, timeout, memory_mb,
+           no_isolate):
     """Verify claims (IDS: ids, topics or globs; default all) and their premises.
 
     Each check runs in its own process: one that hangs, exits, crashes or runs out of
@@ -137,7 +150,8 @@ def verify(ids, claims, store, as_json, force, jobs, timeout, memory_mb, no_isol
     """
     from .verify import verify as run
     limits = dict(store=store, force=force, jobs=jobs, timeout=timeout or None,
-                  memory_mb=memory_mb or None, isolate=not no_isolate)
+                  memory_mb=memory_mb or None, isolate=not no_isolate, executor=executor,
+                  scheduler=scheduler)
     out = _console()
     interactive = sys.stdout.isatty() and not as_json
     if interactive:

@@ -3,8 +3,9 @@
 Every claim's own check is independent of its premises (a blocked claim's
 check still runs and its result is kept), so the runner may run them in any
 order, ``jobs`` at a time, each in its own child process
-(:mod:`workbench.isolation`); each check is a pure, seeded function of its
-parameters, so the results are identical for any ``jobs``.
+(:mod:`workbench.isolation`), here or on Dask workers (:mod:`workbench.executors`);
+each check is a pure, seeded function of its parameters, so the results are
+identical for any ``jobs`` and either executor.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import networkx as nx
 from .claims import Claim, Derivation
 from .errors import WorkbenchError
 from .evidence import Evidence
+from .executors import EXECUTORS, usable_cores
 from .graph import build_graph, premises, statuses
 from .hashing import effective_hashes
 from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run_in_process, run_isolated
@@ -164,10 +166,11 @@ def _reusable(run) -> bool:
     return run is not None and run.evidence.verdict != "error"
 
 
-def verify(claims, ids=None, *, store: Store | None = None, force: bool = False, jobs: int = 1,
-           on_result: Callable[[Result, int, int], None] | None = None,
+def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
+           jobs: int | None = None, on_result: Callable[[Result, int, int], None] | None = None,
            timeout: float | None = DEFAULT_TIMEOUT, memory_mb: float | None = DEFAULT_MEMORY_MB,
-           isolate: bool = True) -> Report:
+           isolate: bool = True, executor: str | None = None, scheduler: str | None = None,
+           client=None) -> Report:
     """Verify claims (and their premises), reusing stored results of the same hash.
 
     Each check runs in its own child process (see :mod:`workbench.isolation`): a check that
@@ -189,8 +192,10 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
         logged as a warning.
     force : bool
         Re-run even when a stored result of the same hash exists.
-    jobs : int
-        Checks run at the same time (each in its own process).
+    jobs : int, optional
+        Checks run at the same time (each in its own process); default the number of usable
+        cores (:func:`~workbench.executors.usable_cores`).  With ``executor="dask"``, the number of workers of the
+        local cluster; ignored with ``scheduler`` or ``client`` (the cluster decides).
     on_result : callable, optional
         Called as ``on_result(result, done, total)`` after each claim; ``result.status``
         there is the claim's *own* verdict (its final status needs its premises: see the
@@ -205,7 +210,22 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
         ``False`` runs the checks one by one in this process, for debuggers and profilers:
         mpmath is still reset and ``sys.exit`` caught, but there is no time or memory limit,
         nothing is captured, and a crash ends the run.
+    executor : {"local", "dask"}, optional
+        ``"local"`` (the default): child processes of this one.  ``"dask"``: the checks run
+        on Dask workers (:mod:`workbench.executors`; needs the ``distributed`` extra), on a
+        ``LocalCluster`` of ``jobs`` single-threaded worker processes started for the run
+        unless ``scheduler`` or ``client`` is given.  Each check is still a forked child
+        with the same limits, this process alone writes to the store, and statuses and
+        evidence are those of a local run.  Only claims loaded from an importable module
+        or a claim file can be sent (a worker loads them itself and checks their hash).
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://HOST:PORT``); implies ``"dask"``.
+    client : distributed.Client, optional
+        An existing Dask client to use (left open); implies ``"dask"``.
     """
+    dask = _wants_dask(executor, scheduler, client)
+    if jobs is None:
+        jobs = usable_cores()
     if jobs < 1:
         raise WorkbenchError(f"jobs must be >= 1, got {jobs}")
     t0 = time.perf_counter()
@@ -243,14 +263,17 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
         if on_result:
             on_result(Result(G.nodes[i]["claim"], evidence[i].verdict, hashes[i], evidence[i], True),
                       done, total)
-    if jobs > 1 and store is not None:
+    if (jobs > 1 or dask) and store is not None:
         # longest checks first (by their last recorded run time), so workers finish together
         todo.sort(key=lambda i: -(store.last_runtime(i) or 0.0))
     todo_claims = [G.nodes[i]["claim"] for i in todo]
     if isolate and not hasattr(os, "fork"):   # pragma: no cover - not POSIX
         log.warning("checks run in this process: this platform cannot fork")
         isolate = False
-    if isolate and todo_claims:
+    if dask and todo_claims:
+        _run_on_dask(todo_claims, finish, scheduler=scheduler, client=client, jobs=jobs,
+                     timeout=timeout, memory_mb=memory_mb, isolate=isolate)
+    elif isolate and todo_claims:
         run_isolated(todo_claims, finish, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
     else:
         for claim in todo_claims:
@@ -260,6 +283,33 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
     report = _report(G, hashes, evidence, cached, selected, time.perf_counter() - t0)
     report.unstored = unstored
     return report
+
+
+def _wants_dask(executor: str | None, scheduler: str | None, client) -> bool:
+    """Whether the run goes to Dask; a :class:`WorkbenchError` for contradictory options."""
+    if executor is not None and executor not in EXECUTORS:
+        raise WorkbenchError(f"unknown executor {executor!r}; choose one of {list(EXECUTORS)}")
+    if scheduler is not None and client is not None:
+        raise WorkbenchError("give a Dask scheduler address or a client, not both")
+    remote = scheduler is not None or client is not None
+    if executor == "local" and remote:
+        raise WorkbenchError("a Dask scheduler or client runs the checks on Dask: use "
+                             "executor 'dask' (or leave it out), not 'local'")
+    return remote or executor == "dask"
+
+
+def _run_on_dask(claims, finish, *, scheduler, client, jobs, timeout, memory_mb, isolate):
+    """The checks of ``claims`` on Dask (a cluster started for the run unless ``scheduler``
+    or ``client`` is given); ``finish(claim, evidence)`` here, once per claim."""
+    from .executors import dask_client, run_on_dask, tasks
+
+    prepared = tasks(claims)   # refuses unsendable claims before a cluster starts
+    limits = dict(prepared=prepared, timeout=timeout, memory_mb=memory_mb, isolate=isolate)
+    if client is not None:
+        run_on_dask(client, claims, finish, **limits)
+        return
+    with dask_client(scheduler, n_workers=jobs) as own_client:
+        run_on_dask(own_client, claims, finish, **limits)
 
 
 def _record(store: Store, claim_id: str, claim_hash: str, ev: Evidence, last: bool = False) -> bool:
