@@ -86,7 +86,8 @@ def test_force_reruns_everything(run_cli):
 
 
 def test_parallel_jobs_give_identical_results(run_cli):
-    one = run_cli("verify", "asymptotics", "toy", "--file", str(TOY), "--json", "--force")
+    one = run_cli("verify", "asymptotics", "toy", "--file", str(TOY), "--json", "--force",
+                  "--jobs", "1")
     two = run_cli("verify", "asymptotics", "toy", "--file", str(TOY), "--json", "--force",
                   "--jobs", "2")
     strip = lambda p: {c["id"]: (c["status"], c["evidence"]["summary"], c["evidence"]["measured"])  # noqa: E731

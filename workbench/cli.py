@@ -126,7 +126,7 @@ def _summary_table(report, only=None) -> Table:
               show_default="local, or dask with --scheduler",
               help="Where checks run: 'local', child processes of this one; 'dask', a Dask "
                    "LocalCluster of --jobs worker processes started for the run (needs "
-                   "pip install 'workbench[distributed]'). Either way each check runs in its "
+                   "pip install 'dask[distributed]'). Either way each check runs in its "
                    "own process with the same limits and only this process writes the store.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Send the checks to this running Dask scheduler (implies --executor dask); "

@@ -59,7 +59,7 @@ EXECUTORS = ("local", "dask")
 #: Seconds to wait for a running scheduler to answer.
 CONNECT_TIMEOUT = 20
 
-INSTALL_HINT = "install the extra: pip install 'workbench[distributed]'"
+INSTALL_HINT = "install it: pip install 'dask[distributed]' (the project's 'distributed' extra)"
 
 
 def usable_cores() -> int:

@@ -199,12 +199,19 @@ def _one(args):
     return simulate(seed=seed, **kwargs)
 
 
-def simulate_seeds(seeds, jobs: int | None = None, **kwargs) -> list[Trajectory]:
-    """:func:`simulate` for each seed, in ``jobs`` worker processes (default: all cores).
+def simulate_seeds(seeds, jobs: int | None = None, *, client=None, **kwargs) -> list[Trajectory]:
+    """:func:`simulate` for each seed, in ``jobs`` worker processes (default: all cores), or
+    on the workers of a Dask ``client`` (``distributed.Client``; ``jobs`` is then ignored).
 
-    Each run depends only on its seed, so the results are the same for any ``jobs``.
+    Each run depends only on its seed, so the results are the same, in the order of
+    ``seeds``, for any ``jobs`` and on Dask.  On Dask the workers need the same code
+    installed; a run that kills its worker is given to another one by the scheduler.
     """
     seeds = [check_count("seed", s, minimum=0) for s in seeds]
+    if client is not None:
+        futures = client.map(_one, [(s, kwargs) for s in seeds], pure=False,
+                             key=[f"simulate-seed-{s}-{os.urandom(4).hex()}" for s in seeds])
+        return client.gather(futures)
     jobs = min(len(seeds), jobs or os.cpu_count() or 1)
     if jobs <= 1:
         return [simulate(seed=s, **kwargs) for s in seeds]
