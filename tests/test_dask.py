@@ -76,10 +76,16 @@ def worker_pids(client):
     return set(client.run(os.getpid).values())
 
 
+def local_cluster():
+    """Two worker processes with one thread each; no dashboard, HTTP on a free port."""
+    return distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                    dashboard_address=None,
+                                    scheduler_kwargs={"dashboard_address": ":0"})
+
+
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as c, distributed.Client(c) as client:
+    with local_cluster() as c, distributed.Client(c) as client:
         yield c, client
 
 
@@ -179,9 +185,7 @@ def test_a_worker_killed_mid_check_costs_a_rerun_and_each_claim_one_result(tmp_p
                 return
             time.sleep(0.05)
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as c, \
-            Store(tmp_path / "store.sqlite") as store:
+    with local_cluster() as c, Store(tmp_path / "store.sqlite") as store:
         killer = threading.Thread(target=kill_the_first_worker_that_runs_where)
         killer.start()
         seen = []

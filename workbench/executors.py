@@ -38,7 +38,6 @@ Failures
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
 import time
@@ -48,10 +47,8 @@ from typing import Callable, Iterable, Iterator
 from .errors import WorkbenchError
 from .evidence import Evidence
 
-__all__ = ["usable_cores", "EXECUTORS", "Origin", "Task", "origins", "tasks", "dask_client", "run_on_dask",
-           "check_remotely"]
-
-log = logging.getLogger(__name__)
+__all__ = ["usable_cores", "EXECUTORS", "Origin", "Task", "origins", "tasks", "dask_client",
+           "run_on_dask", "check_remotely"]
 
 #: Values of ``verify(executor=...)`` and ``workbench verify --executor``.
 EXECUTORS = ("local", "dask")
@@ -242,8 +239,10 @@ def dask_client(scheduler: str | None = None, n_workers: int = 1) -> Iterator:
         with client:
             yield client
         return
+    # no dashboard; the scheduler's HTTP endpoints on a free port (8787 may be taken)
     with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=None,
+                                  scheduler_kwargs={"dashboard_address": ":0"}) as cluster, \
             distributed.Client(cluster) as client:
         yield client
 

@@ -209,7 +209,8 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
     isolate : bool
         ``False`` runs the checks one by one in this process, for debuggers and profilers:
         mpmath is still reset and ``sys.exit`` caught, but there is no time or memory limit,
-        nothing is captured, and a crash ends the run.
+        nothing is captured, and a crash ends the run (on Dask: in the worker process, and a
+        crash costs that worker).
     executor : {"local", "dask"}, optional
         ``"local"`` (the default): child processes of this one.  ``"dask"``: the checks run
         on Dask workers (:mod:`workbench.executors`; needs the ``distributed`` extra), on a
