@@ -30,6 +30,7 @@ import numba as nb
 import numpy as np
 
 from ..errors import InvalidParameter
+from ..executors import usable_cores
 from .closure import eg_compiled
 from .model import check_count, check_positive
 from .closure import unpack
@@ -200,7 +201,7 @@ def _one(args):
 
 
 def simulate_seeds(seeds, jobs: int | None = None, *, client=None, **kwargs) -> list[Trajectory]:
-    """:func:`simulate` for each seed, in ``jobs`` worker processes (default: all cores), or
+    """:func:`simulate` for each seed, in ``jobs`` worker processes (default: the usable cores), or
     on the workers of a Dask ``client`` (``distributed.Client``; ``jobs`` is then ignored).
 
     Each run depends only on its seed, so the results are the same, in the order of
@@ -212,7 +213,7 @@ def simulate_seeds(seeds, jobs: int | None = None, *, client=None, **kwargs) -> 
         futures = client.map(_one, [(s, kwargs) for s in seeds], pure=False,
                              key=[f"simulate-seed-{s}-{os.urandom(4).hex()}" for s in seeds])
         return client.gather(futures)
-    jobs = min(len(seeds), jobs or os.cpu_count() or 1)
+    jobs = min(len(seeds), jobs or usable_cores())
     if jobs <= 1:
         return [simulate(seed=s, **kwargs) for s in seeds]
     ctx = mp_.get_context("fork")
