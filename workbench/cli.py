@@ -250,10 +250,12 @@ def _image_path(ctx, param, value):
               callback=_image_path,
               help="Image file; its extension gives the format (.png, .pdf, .svg, ...).")
 def plot(claim_id, claims, store, output):
-    """Draw an asymptotic or scaling claim: computed/measured points, the law, residuals.
+    """Draw a claim: what its statement or its evidence says, against the claim.
 
-    Asymptotic claims are computed afresh on their validator grid; claims with a check use the
-    series their current evidence records (re-running the check when no current result is stored).
+    Asymptotic claims are computed afresh on their validator grid; the others draw the series
+    their current evidence records (digits per point, mean +- SE per component, measured points
+    against a law), re-running the check when no current result is stored or it is an error.
+    A claim with nothing to plot gets one line saying why (exit code 2).
     """
     import matplotlib
     matplotlib.use("Agg")                      # files only: no display needed
@@ -265,10 +267,11 @@ def plot(claim_id, claims, store, output):
     fmt = output_format(output)                # checked already by _image_path
     report = current_report(claims, store, [claim_id])
     r = report.results[_single(report, claim_id, "plot")]
-    ev = r.evidence
-    if r.claim.check is not None and (ev is None or not (ev.details or {}).get("plot")):
-        ev = run_check(r.claim)
-    fig = plot_claim(r.claim, ev)
+
+    def evidence():                            # asked for only when the plot needs it
+        ok = r.evidence is not None and r.evidence.verdict != "error"
+        return r.evidence if ok else run_check(r.claim)
+    fig = plot_claim(r.claim, evidence)
     try:
         fig.savefig(output, dpi=120, format=fmt)
     except Exception as exc:                   # a label that fails only when rendered, a full disk
