@@ -23,7 +23,7 @@ def to_dot(report, title: str = "derivation") -> str:
     >>> from workbench.verify import current_report
     >>> D = Derivation("t"); _ = D.add("a", "$a$", check=lambda: True)
     >>> print(to_dot(current_report(D, None)).splitlines()[3])
-      "t/a" [label="t/a\\nunchecked", shape=ellipse, style=filled, fillcolor="#E5E7EB"];
+      "t/a" [label="t/a\\nunchecked", shape=ellipse, style=filled, fillcolor="#..."];
     """
     lines = [f"digraph {_q(title)} {{", "  rankdir=LR;",
              '  node [fontname="Helvetica", fontsize=10];']
