@@ -30,6 +30,7 @@ from .store import Store
 
 __all__ = ["main"]
 
+
 def _console(err=False) -> Console:
     return Console(stderr=err, highlight=False, soft_wrap=not sys.stdout.isatty())
 
