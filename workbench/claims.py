@@ -159,6 +159,11 @@ class Derivation:
     full id ``topic/name``.
     """
 
+    #: The methods that declare a claim.  The coarse hash of a module leaves calls to them
+    #: out (:mod:`workbench.dependencies`): each claim's own hash covers its declaration.
+    DECLARATIONS = frozenset({"add", "asymptotic", "equality", "inequality", "agree",
+                              "agreement", "claim"})
+
     def __init__(self, topic: str, title: str = "", source: str = ""):
         if not isinstance(topic, str) or not _NAME.fullmatch(topic):
             raise MalformedStatement(f"derivation topic {topic!r} must be a word (letters, digits, - _ .)")
