@@ -8,7 +8,7 @@ import sympy as sp
 
 from workbench.printing import latex, latex_text
 
-MODULES = ["workbench.claims", "workbench.graph", "workbench.printing",
+MODULES = ["workbench.claims", "workbench.graph", "workbench.printing.latex",
            "workbench.statements.asymptotic", "workbench.statements.base", "workbench.premises",
            "workbench.validate.extrapolation", "workbench.export.dot", "workbench.export.latex"]
 

@@ -219,6 +219,29 @@ def test_editing_one_claim_keeps_its_siblings(project):
     assert after["inv/y"] != before["inv/y"] and after["inv/z"] != before["inv/z"]
 
 
+def test_every_declaration_method_is_masked_from_the_module_digest(project):
+    """Editing one claim declared by any declaration method (agree, agreement, asymptotic, ...)
+    re-runs that claim only: the module's coarse digest leaves every declaration call out."""
+    from workbench import Derivation
+    public = {m for m in vars(Derivation) if not m.startswith("_") and callable(getattr(Derivation, m))}
+    assert public - {"claims"} == set(Derivation.DECLARATIONS)
+    project.write("claims.py", """
+        import mpmath as mp
+        def one(k):
+            return mp.mpf(k)
+        D.agree("a", one, one, over=[1, 2], digits=10)
+        D.agree("b", one, one, over=[3], digits=10)
+        D.agreement("c", estimate=lambda seed: 1.0 + seed * 0, reference=1.0, seeds=[0, 1])
+        D.agreement("e", estimate=lambda seed: 2.0 + seed * 0, reference=2.0, seeds=[0, 1])
+        """, head=True)
+    before = project.hashes()
+    project.edit("claims.py", "over=[3]", "over=[3, 4]")
+    project.edit("claims.py", "reference=2.0", "reference=2.0, k=4")
+    after = project.hashes()
+    assert after["inv/a"] == before["inv/a"] and after["inv/c"] == before["inv/c"]
+    assert after["inv/b"] != before["inv/b"] and after["inv/e"] != before["inv/e"]
+
+
 def test_top_level_code_of_the_claim_file_invalidates_all_its_claims(project):
     project.write("claims.py", """
         SCALE = 2

@@ -25,7 +25,6 @@ Example
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import sys
@@ -144,12 +143,8 @@ class Claim:
         return f"Claim({self.id!r}, kind={self.kind.value!r})"
 
     def _repr_html_(self) -> str:
-        uses = ", ".join(f"<code>{html.escape(u)}</code>" for u in self.uses) or "none"
-        stmt = self.statement.latex()
-        return (f"<div><b>{html.escape(self.kind.value.capitalize())}</b> "
-                f"<code>{html.escape(self.id)}</code> &mdash; {html.escape(self.title)}<br/>"
-                f"$$ {html.escape(stmt)} $$"
-                f"<small>uses: {uses}; source: {html.escape(self.source or 'n/a')}</small></div>")
+        from .printing.html import claim_html
+        return claim_html(self)
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.statement.latex()}$"
@@ -163,6 +158,11 @@ class Derivation:
     a user check; ``uses`` names premises by ``name`` (same derivation) or by
     full id ``topic/name``.
     """
+
+    #: The methods that declare a claim.  The coarse hash of a module leaves calls to them
+    #: out (:mod:`workbench.dependencies`): each claim's own hash covers its declaration.
+    DECLARATIONS = frozenset({"add", "asymptotic", "equality", "inequality", "agree",
+                              "agreement", "claim"})
 
     def __init__(self, topic: str, title: str = "", source: str = ""):
         if not isinstance(topic, str) or not _NAME.fullmatch(topic):

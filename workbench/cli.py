@@ -19,23 +19,17 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from .errors import WorkbenchError
 from .executors import usable_cores
 from .graph import premises, unblocks, why as why_chains
 from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from .loading import Sources
+from .printing import text
+from .printing.text import line as _line, plain as _plain
 from .store import Store
 
 __all__ = ["main"]
-
-#: Progress label of a claim's own verdict (not a status: that needs the premises too).
-_OWN = {"verified": "check passed", "failed": "check failed", "error": "check error"}
-
-STYLE = {"verified": "green", "failed": "red", "error": "magenta", "blocked": "yellow",
-         "unchecked": "dim"}
 
 
 def _console(err=False) -> Console:
@@ -99,20 +93,6 @@ def main():
     """Executable claims about neural scaling laws, validated at high precision."""
 
 
-def _summary_table(report, only=None) -> Table:
-    t = Table(show_lines=False, box=None, pad_edge=False)
-    t.add_column("claim", no_wrap=True)
-    t.add_column("kind")
-    t.add_column("status")
-    t.add_column("evidence", overflow="fold")
-    for cid, r in report.results.items():
-        if only is not None and cid not in only:
-            continue
-        ev = _line(r.evidence.summary if r.evidence else "", *([(" (stored)", "dim")] if r.cached else []))
-        t.add_row(_plain(cid), _plain(r.claim.kind.value), _status_text(r.status), ev)
-    return t
-
-
 @main.command()
 @click.argument("ids", nargs=-1)
 @sources_options
@@ -171,18 +151,17 @@ def verify(ids, claims, store, as_json, force, jobs, executor, scheduler, timeou
     else:
         def on_result(result, done, total):
             # the claim's own check; its status (which needs its premises) is in the table below
-            tag = " (stored)" if result.cached else f" ({result.evidence.runtime:.2f} s)"
-            click.echo(f"[{done}/{total}] {_OWN[result.own]:12s} {result.claim.id}{tag}")
+            click.echo(text.progress_line(result, done, total))
         report = run(claims, ids, on_result=on_result, **limits)
     if as_json:
-        click.echo(report.to_json())
+        from .printing.json import report_json
+        click.echo(report_json(report))
     else:
         if interactive:
-            out.print(_summary_table(report))
+            out.print(text.summary_table(report))
         else:
             for cid, r in report.results.items():
-                ev = r.evidence.summary if r.evidence else ""
-                click.echo(f"{r.status:9s} {cid}: {ev}")
+                click.echo(text.result_line(cid, r))
         counts = ", ".join(f"{v} {k}" for k, v in sorted(report.counts().items()))
         ran = sum(1 for r in report.results.values() if r.evidence and not r.cached)
         out.print(_plain(f"{len(report.results)} claims ({counts}); {ran} checks run, "
@@ -192,20 +171,6 @@ def verify(ids, claims, store, as_json, force, jobs, executor, scheduler, timeou
                                  f"(the store stayed locked): {', '.join(report.unstored)}",
                                  markup=False)
     sys.exit(0 if report.ok else 1)
-
-
-def _plain(value) -> Text:
-    """Text printed as is: no rich markup (a title may contain ``[red]`` or ``[/]``), no emoji."""
-    return Text(str(value))
-
-
-def _status_text(status: str) -> Text:
-    return Text(status, style=STYLE[status])
-
-
-def _line(*parts) -> Text:
-    """A line from plain strings and (string, style) pairs, none of them read as markup."""
-    return Text.assemble(*((p[0], p[1]) if isinstance(p, tuple) else str(p) for p in parts))
 
 
 def _single(report, pattern: str, what: str) -> str:
@@ -222,17 +187,19 @@ def _single(report, pattern: str, what: str) -> str:
 @main.command(name="list")
 @click.argument("ids", nargs=-1)
 @sources_options
-def list_(ids, claims, store):
-    """List claims with their current stored status (stale results show as unchecked)."""
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the claims (id, kind, shape, status, title, typed) and a summary "
+                   "(how many are typed, per shape, per status) as JSON.")
+def list_(ids, claims, store, as_json):
+    """List claims with their role (kind), shape and current stored status (stale results show
+    as unchecked)."""
     from .verify import current_report
     report = current_report(claims, store, ids)
-    t = Table(box=None, pad_edge=False)
-    for col in ("claim", "kind", "status", "title"):
-        t.add_column(col)
-    for cid, r in report.results.items():
-        t.add_row(_plain(cid), _plain(r.claim.kind.value), _status_text(r.status),
-                  _plain(r.claim.title))
-    _console().print(t)
+    if as_json:
+        from .printing.json import claims_json
+        click.echo(claims_json(report))
+    else:
+        _console().print(text.list_table(report))
 
 
 # show, why and history take ids, topics or globs and print one section per matching claim:
@@ -259,26 +226,9 @@ def _sections(claims, store, ids, one):
 
 
 def _show_one(out, report, cid):
-    r = report.results[cid]
-    c, G = r.claim, report.graph
-    out.print(_line((c.id, "bold"), f" ({c.kind.value}): {c.title}"))
-    out.print(_plain(f"statement: {c.statement.text()}"))
-    out.print(_plain(f"latex:     {c.statement.latex()}"))
-    out.print(_plain(f"source:    {c.source or 'n/a'}"))
-    out.print(_plain(f"uses:      {', '.join(c.uses) or 'none'}"))
-    out.print(_plain(f"premises (all): {', '.join(sorted(premises(G, c.id))) or 'none'}"))
-    out.print(_plain(f"dependents:     {', '.join(sorted(unblocks(G, c.id))) or 'none'}"))
-    out.print(_line("status:    ", (r.status, STYLE[r.status])))
-    if r.evidence:
-        ev = r.evidence
-        out.print(_plain(f"evidence:  {ev.short()}"))
-        for k, m in ev.measured.items():
-            extra = f" +- {m.error}" if m.error else ""
-            claimed = f"  (claimed {m.claimed})" if m.claimed else ""
-            digits = f"  [{m.digits:g} digits]" if m.digits is not None else ""
-            out.print(_plain(f"  {k}: {m.value}{extra}{claimed}{digits}"))
-        if ev.grid:
-            out.print(_plain(f"  grid: {ev.grid}"))
+    G = report.graph
+    for row in text.claim_section(report, cid, sorted(premises(G, cid)), sorted(unblocks(G, cid))):
+        out.print(row)
 
 
 @main.command()
@@ -291,18 +241,11 @@ def why(ids, claims, store):
 
 
 def _why_one(out, report, cid):
-    status = report.results[cid].status
-    if status == "verified":
-        out.print(_line(f"{cid} is ", ("verified", STYLE["verified"]),
-                        ": its check and all its premises hold."))
-        return
-    out.print(_line(f"{cid} is ", (status, STYLE[status]), "."))
     own = {i: (r.own or "unchecked") for i, r in report.results.items()}
-    for chain in why_chains(report.graph.subgraph(report.results), own, cid):
-        root = report.results[chain[0]]
-        reason = root.evidence.summary if root.evidence else "no current result (run verify)"
-        out.print(_plain(f"  {' -> '.join(chain)}"))
-        out.print(_line(f"    {chain[0]} is ", (own[chain[0]], STYLE[own[chain[0]]]), f": {reason}"))
+    chains = [] if report.results[cid].status == "verified" else \
+        why_chains(report.graph.subgraph(report.results), own, cid)
+    for row in text.why_section(report, cid, chains, own):
+        out.print(row)
 
 
 def _image_path(ctx, param, value):
@@ -322,10 +265,12 @@ def _image_path(ctx, param, value):
               callback=_image_path,
               help="Image file; its extension gives the format (.png, .pdf, .svg, ...).")
 def plot(claim_id, claims, store, output):
-    """Draw an asymptotic or scaling claim: computed/measured points, the law, residuals.
+    """Draw a claim: what its statement or its evidence says, against the claim.
 
-    Asymptotic claims are computed afresh on their validator grid; claims with a check use the
-    series their current evidence records (re-running the check when no current result is stored).
+    Asymptotic claims are computed afresh on their validator grid; the others draw the series
+    their current evidence records (digits per point, mean +- SE per component, measured points
+    against a law), re-running the check when no current result is stored or it is an error.
+    A claim with nothing to plot gets one line saying why (exit code 2).
     """
     import matplotlib
     matplotlib.use("Agg")                      # files only: no display needed
@@ -337,10 +282,11 @@ def plot(claim_id, claims, store, output):
     fmt = output_format(output)                # checked already by _image_path
     report = current_report(claims, store, [claim_id])
     r = report.results[_single(report, claim_id, "plot")]
-    ev = r.evidence
-    if r.claim.check is not None and (ev is None or not (ev.details or {}).get("plot")):
-        ev = run_check(r.claim)
-    fig = plot_claim(r.claim, ev)
+
+    def evidence():                            # asked for only when the plot needs it
+        ok = r.evidence is not None and r.evidence.verdict != "error"
+        return r.evidence if ok else run_check(r.claim)
+    fig = plot_claim(r.claim, evidence)
     try:
         fig.savefig(output, dpi=120, format=fmt)
     except Exception as exc:                   # a label that fails only when rendered, a full disk
@@ -407,15 +353,7 @@ def _history_one(out, store, result):
         out.print(_plain(f"{cid}: no stored runs"))
         return
     out.print(_line((cid, "bold")))
-    t = Table(box=None, pad_edge=False)
-    for col in ("when", "verdict", "version", "current", "summary"):
-        t.add_column(col)
-    for r in runs:
-        t.add_row(_plain(r.when), _status_text(r.verdict), _plain(r.version),
-                  _plain("yes" if r.claim_hash == result.hash else "stale"),
-                  _plain(r.evidence.summary))
-    out.print(t)
-
+    out.print(text.history_table(runs, result.hash))
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -55,7 +55,6 @@ LIBRARIES = ("numpy", "scipy", "mpmath", "sympy", "numba", "python-flint", "netw
 #: A file modified less than this long before it was read is not trusted from the cache.
 RACY_SECONDS = 2.0
 _ENGINE = "workbench"
-_DECLARES = frozenset({"add", "asymptotic", "equality", "inequality", "agreement", "claim"})
 
 
 # -- files -----------------------------------------------------------------------------
@@ -225,10 +224,15 @@ def _static_imports(digest: str, package: str) -> frozenset[str]:
     return frozenset(m for m in out if m)
 
 
+def _declarations() -> frozenset[str]:
+    from .claims import Derivation
+    return Derivation.DECLARATIONS
+
+
 def _declares(node, derivations: set[str]) -> bool:
     """A call ``D.<declaration>(...)`` on a module-level Derivation ``D``."""
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _DECLARES and isinstance(node.func.value, ast.Name)
+            and node.func.attr in _declarations() and isinstance(node.func.value, ast.Name)
             and node.func.value.id in derivations)
 
 

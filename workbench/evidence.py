@@ -9,7 +9,6 @@ store keeps it that way) and pickles (worker processes send it back).
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -138,15 +137,5 @@ class Evidence:
         return "; ".join(parts)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(k)}</td><td><code>{html.escape(m.value)}</code></td>"
-            f"<td>{html.escape(m.error or '')}</td><td><code>{html.escape(m.claimed or '')}</code></td>"
-            f"<td>{'' if m.digits is None else f'{m.digits:.1f}'}</td></tr>"
-            for k, m in self.measured.items()
-        )
-        table = (
-            "<table><tr><th>quantity</th><th>measured</th><th>error</th><th>claimed</th>"
-            f"<th>digits</th></tr>{rows}</table>" if rows else ""
-        )
-        return (f"<div><b>{html.escape(self.verdict)}</b> ({html.escape(self.outcome)}): "
-                f"{html.escape(self.summary)}<br/><small>{html.escape(self.short())}</small>{table}</div>")
+        from .printing.html import evidence_html
+        return evidence_html(self)

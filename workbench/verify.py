@@ -11,8 +11,6 @@ identical for any ``jobs`` and either executor.
 from __future__ import annotations
 
 import fnmatch
-import html
-import json
 import logging
 import os
 import time
@@ -50,14 +48,9 @@ class Result:
         return self.evidence.verdict if self.evidence else None
 
     def to_dict(self) -> dict:
-        return {"id": self.claim.id, "kind": self.claim.kind.value, "title": self.claim.title,
-                "status": self.status, "own_verdict": self.own, "cached": self.cached,
-                "uses": list(self.claim.uses), "hash": self.hash,
-                "evidence": self.evidence.to_dict() if self.evidence else None}
-
-
-_COLOURS = {"verified": "#1a7f37", "failed": "#cf222e", "error": "#8250df",
-            "blocked": "#bf8700", "unchecked": "#6e7781"}
+        """The result as JSON-ready data (:func:`workbench.printing.json.result_dict`)."""
+        from .printing.json import result_dict
+        return result_dict(self)
 
 
 @dataclass
@@ -86,19 +79,13 @@ class Report:
         return out
 
     def to_json(self) -> str:
-        return json.dumps({"claims": [self.results[i].to_dict() for i in self.results]},
-                          indent=2, default=str)
+        """The results as JSON (:func:`workbench.printing.json.report_json`)."""
+        from .printing.json import report_json
+        return report_json(self)
 
     def _repr_html_(self) -> str:
-        rows = []
-        for r in self.results.values():
-            ev = html.escape(r.evidence.summary) if r.evidence else ""
-            rows.append(f"<tr><td><code>{html.escape(r.claim.id)}</code></td>"
-                        f"<td>{r.claim.kind.value}</td>"
-                        f"<td style='color:{_COLOURS[r.status]}'><b>{r.status}</b></td>"
-                        f"<td>{ev}</td></tr>")
-        return ("<table><tr><th>claim</th><th>kind</th><th>status</th><th>evidence</th></tr>"
-                + "".join(rows) + "</table>")
+        from .printing.html import report_html
+        return report_html(self)
 
 
 def _claims_of(items) -> list[Claim]:

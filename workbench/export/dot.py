@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["to_dot", "STATUS_COLOURS", "KIND_SHAPES"]
+from ..printing.style import STATUS
 
-STATUS_COLOURS = {"verified": "#9CEC8B", "failed": "#FF9C9C", "error": "#D8B4FE",
-                  "blocked": "#FFE08A", "unchecked": "#E5E7EB"}
+__all__ = ["to_dot", "KIND_SHAPES"]
+
+#: Node shape per claim role (:class:`~workbench.claims.Kind`); colours are the statuses' fills.
 KIND_SHAPES = {"definition": "box", "lemma": "ellipse", "theorem": "doubleoctagon",
-               "asymptotic": "ellipse", "closure": "hexagon", "duality": "diamond",
-               "conjecture": "note"}
+               "closure": "hexagon", "conjecture": "note"}
 
 
 def _q(text: str) -> str:
@@ -23,14 +23,14 @@ def to_dot(report, title: str = "derivation") -> str:
     >>> from workbench.verify import current_report
     >>> D = Derivation("t"); _ = D.add("a", "$a$", check=lambda: True)
     >>> print(to_dot(current_report(D, None)).splitlines()[3])
-      "t/a" [label="t/a\\nunchecked", shape=ellipse, style=filled, fillcolor="#E5E7EB"];
+      "t/a" [label="t/a\\nunchecked", shape=ellipse, style=filled, fillcolor="#..."];
     """
     lines = [f"digraph {_q(title)} {{", "  rankdir=LR;",
              '  node [fontname="Helvetica", fontsize=10];']
     for cid, r in report.results.items():
         lines.append(f"  {_q(cid)} [label={_q(cid + chr(92) + 'n' + r.status)}, "
                      f"shape={KIND_SHAPES[r.claim.kind.value]}, style=filled, "
-                     f"fillcolor={_q(STATUS_COLOURS[r.status])}];")
+                     f"fillcolor={_q(STATUS[r.status].fill)}];")
     for cid, r in report.results.items():
         for u in r.claim.uses:
             if u in report.results:

@@ -1,15 +1,8 @@
-"""The derivation graph as JSON (nodes with status, edges premise -> claim)."""
+"""The derivation graph as JSON (nodes with status, edges premise -> claim); printed by
+:func:`workbench.printing.json.graph_json`."""
 
 from __future__ import annotations
 
-import json
+from ..printing.json import graph_json as to_json_graph
 
 __all__ = ["to_json_graph"]
-
-
-def to_json_graph(report) -> str:
-    nodes = [{"id": cid, "kind": r.claim.kind.value, "title": r.claim.title, "status": r.status,
-              "uses": list(r.claim.uses)} for cid, r in report.results.items()]
-    edges = [{"source": u, "target": cid} for cid, r in report.results.items()
-             for u in r.claim.uses if u in report.results]
-    return json.dumps({"nodes": nodes, "edges": edges}, indent=2)

@@ -21,6 +21,7 @@ import networkx as nx
 
 from ..claims import Kind
 from ..printing import latex_text
+from ..printing.style import STATUS
 from ..statements import FreeForm
 from .dot import to_dot
 
@@ -128,14 +129,12 @@ class LatexExporter:
 
     def tikz(self, report) -> str:
         G = report.graph.subgraph(report.results)
-        colours = {"verified": "green!30", "failed": "red!30", "error": "violet!25",
-                   "blocked": "yellow!40", "unchecked": "gray!20"}
         lines = ["\\resizebox{\\linewidth}{!}{\\begin{tikzpicture}[every node/.style="
                  "{draw,rounded corners,font=\\scriptsize,inner sep=2pt}]"]
         names = {n: f"n{i}" for i, n in enumerate(sorted(G))}
         for depth, layer in enumerate(nx.topological_generations(G)):
             for k, n in enumerate(sorted(layer)):
-                fill = colours[report.results[n].status]
+                fill = STATUS[report.results[n].status].tikz
                 lines.append(f"\\node[fill={fill}] ({names[n]}) at ({4.2 * k:.1f},{-1.6 * depth:.1f}) "
                              f"{{\\texttt{{{latex_text(n, math=False)}}}}};")
         for u, v in G.edges():

@@ -133,7 +133,8 @@ class Kernel:
     def _repr_latex_(self):
         if self.expression is None:
             return None
-        return f"$\\kappa(u) = {sp.latex(self.expression)}$"
+        from ..printing import latex
+        return f"$\\kappa(u) = {latex(self.expression)}$"
 
     @classmethod
     def from_callable(cls, function, name: str, endpoints=None, parity=None) -> "Kernel":

@@ -136,14 +136,15 @@ class DecayLaw:
         return sp.simplify(nonzero[0] * (sp.factorial(self.d - 1) / P) ** (-(1 + self.alpha)))
 
     def latex(self) -> str:
+        from ..printing import latex
         k = sp.Symbol("k")
         parts = []
         for parity, c in enumerate(self.constants):
             word = "even" if parity == 0 else "odd"
             if c == 0:
-                parts.append(rf"\mu_k = o\left(k^{{-{sp.latex(self.exponent)}}}\right)\ (\text{{{word} }}k)")
+                parts.append(rf"\mu_k = o\left(k^{{-{latex(self.exponent)}}}\right)\ (\text{{{word} }}k)")
             else:
-                parts.append(rf"\mu_k \sim {sp.latex(c * k ** -self.exponent)}\ (\text{{{word} }}k)")
+                parts.append(rf"\mu_k \sim {latex(c * k ** -self.exponent)}\ (\text{{{word} }}k)")
         return r",\quad ".join(parts)
 
     def _repr_latex_(self):

@@ -1,8 +1,11 @@
-"""LaTeX printing of sympy objects in the workbench's house style.
+"""LaTeX in the workbench's house style: sympy objects and free text.
 
 One printer, a subclass of sympy's :class:`~sympy.printing.latex.LatexPrinter`
 that writes Landau symbols as ``\\mathcal{O}(...)`` (sympy's default prints
-``O(x; x \\to \\infty)``), plus a helper to escape free text for LaTeX.
+``O(x; x \\to \\infty)``), plus a helper to escape free text for LaTeX.  Every
+piece of LaTeX the workbench writes (statements' formulas, plot labels, the LaTeX
+document of :mod:`workbench.export.latex`) prints sympy objects with :func:`latex`
+and free text with :func:`latex_text`.
 """
 
 from __future__ import annotations
