@@ -116,3 +116,16 @@ def test_settings_that_cannot_confirm_are_refused():
     stmt = Agree(mp.exp, mp.exp, over=[1], digits=30)
     with pytest.raises(MalformedStatement, match="cannot confirm"):
         validate_agree(stmt, {}, TwoPrecisions(dps=20))
+
+
+def test_two_double_precision_sides():
+    """Both sides precision-blind (floats): agreement verifies to the digits a double holds;
+    a disagreement is inconclusive, never a refutation (neither side is known to be accurate)."""
+    import math as m
+    same = validate_agree(Agree(lambda x: m.exp(x), lambda x: m.exp(x), over=[0.3, 1.7], digits=12))
+    assert same.verdict == "verified", same.summary
+    off = validate_agree(Agree(lambda x: m.exp(x), lambda x: m.exp(x) * (1 + 1e-9), over=[0.3], digits=12))
+    assert off.outcome == "inconclusive", off.summary
+    dyadic = validate_agree(Agree(lambda k: mp.mpf(3) / 2 ** 40, lambda k: mp.mpf(3) / 2 ** 40, over=[1],
+                                  digits=20))
+    assert dyadic.verdict == "verified"

@@ -180,7 +180,7 @@ def _judge_point(stmt, lo, hi):
         s_l = stability(lo[0][i], hi[0][i], z)
         s_r = stability(lo[1][i], hi[1][i], z)
         digits = min(a_lo, a_hi)
-        stable_min = min(stable_min, *(s for s in (s_l, s_r) if s is not None))
+        stable_min = min([stable_min, *(s for s in (s_l, s_r) if s is not None)])
         if digits < worst[0]:
             worst = (digits, i)
         if digits >= stmt.digits:
