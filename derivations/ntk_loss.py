@@ -7,11 +7,12 @@ S^(d-1)), ``K = relu_ntk_bias = (u+1) kappa0 + kappa1`` (kernel_spectra's normal
 the target's degree-k energy (sphere_targets) and ``mu_k`` the Funk-Hecke eigenvalues.
 
 The chain (seed 000, Velikanov & Yarotsky): the index-ordered eigenvalues ``lambda_n ~ Lambda
-n^-nu`` (kernel_spectra: ``nu = 1 + 1/(d-1)``, ``Lambda = A``) and the target's index-ordered tail
-``s_n ~ K n^-kappa`` (sphere_targets: ``kappa = 1/(d-1)``) give ``L(t) ~ (K/2) Gamma(kappa/nu + 1)
-(2 Lambda t)^(-kappa/nu)``: ``xi = 1/d``.  Index order: ``n(K) ~ P K^(d-1)/(d-1)!`` modes have
-degree <= K (``P = 2``: both parities of the NTK are non-zero), so ``s_n`` at ``n(K)`` is the
-degree tail ``sum_{odd k >= K} E_k ~ C_d / (2 (d-2)!) K^-1``.
+n^-nu`` (kernel_spectra's ``relu_ntk_bias-index-order-d{d}``, value ``{"Lambda", "nu"}``) and the
+target's index-ordered tail ``s_n ~ K n^-kappa`` (sphere_targets' ``hemisphere-index-tail-d{d}``,
+value ``{"K", "kappa"}``) give ``L(t) ~ (K/2) Gamma(kappa/nu + 1) (2 Lambda t)^(-kappa/nu)``.  Both
+``xi-exponent-d{d}`` (``kappa/nu = 1/d``) and the loss law ``xi-relu-ntk-bias-hemisphere-d{d}``
+are built from those values (:func:`declare_xi_claims`): if a premise's law changes, these
+statements change with it and fail; nothing is retyped here.
 
 For odd ``k >= 3``, ``mu_k(relu_ntk_bias) = mu_k(kappa0) = 2 f_k^2`` (f the hemisphere): the
 exact sum is a sum of Gamma ratios, evaluated at 45+ digits by Euler-Maclaurin.
@@ -32,6 +33,9 @@ from workbench import Derivation, Evidence, Extrapolation, Grid, Measured
 from workbench.kernels import eigenvalue, kernel, multiplicity
 from workbench.scaling import loss_mp
 from workbench.scaling.targets import gamma_ratio, hemisphere_coefficient, hemisphere_energy
+
+from . import kernel_spectra as KS
+from . import sphere_targets as ST
 
 D = Derivation("ntk_loss", title="Loss exponent of the ReLU NTK on the sphere, hemisphere target",
                source="Velikanov & Yarotsky 2021 (xi = kappa/nu) with kernel_spectra and "
@@ -80,107 +84,191 @@ def plateau_closed_form(d):
 # ---------------------------------------------------------------------------
 # The eigenvalues along odd k, and the exponent
 # ---------------------------------------------------------------------------
-def odd_eigenvalues_check(d):
-    """mu_k(relu_ntk_bias) = 2 f_k^2 = odd_eigenvalue for odd 3 <= k <= 41; mu_k(relu_ntk) = 0 there."""
-    worst, nonzero = math.inf, []
-    with mp.workdps(40):
-        for kk in range(3, 42, 2):
-            mu = eigenvalue(kernel("relu_ntk_bias"), d, kk, dps=40)
-            two_f2 = 2 * hemisphere_coefficient(d, kk) ** 2
-            smooth = odd_eigenvalue(d, (kk - 1) // 2)
-            err = max(abs(mu - two_f2), abs(mu - smooth))
-            worst = min(worst, 40.0 if err == 0 else float(-mp.log10(err / mu)))
-            if eigenvalue(kernel("relu_ntk"), d, kk, dps=40) != 0:
-                nonzero.append(kk)
-    ok = worst >= 35 and not nonzero
-    return Evidence.judge(ok, f"mu_k(relu_ntk_bias) = 2 f_k^2 = Gamma-ratio form to {min(worst, 40):.1f} "
-                              f"digits for odd 3 <= k <= 41; mu_k(relu_ntk) = 0 exactly there"
-                              + (f" (except k = {nonzero})" if nonzero else ""),
-                          methods=["kernel closed forms", "hemisphere coefficients"], digits=min(worst, 40),
-                          precisions=[40])
+def _odd_scale(d):
+    """``(pi / Gamma(d/2))^2``: both sides of ``odd-eigenvalues`` are scaled by it so that the
+    compared numbers are irrational (for odd d the eigenvalues are rationals, often dyadic: the
+    same long mantissa at both working precisions, which the two-precision validator cannot tell
+    from a precision-blind computation)."""
+    return (mp.pi / mp.gamma(mp.mpf(d) / 2)) ** 2
 
+
+def bias_odd_eigenvalue(k, d):
+    """``s mu_k`` of relu_ntk_bias (closed form, ``s`` = :func:`_odd_scale`), twice: against the
+    two forms of ``rhs``."""
+    mu = _odd_scale(d) * eigenvalue(kernel("relu_ntk_bias"), d, k, dps=mp.mp.dps)
+    return mu, mu
+
+
+def step_neuron_forms(k, d):
+    """``s (2 f_k^2, Gamma-ratio form)``: the hemisphere's squared coefficient and :func:`odd_eigenvalue`."""
+    s = _odd_scale(d)
+    return s * 2 * hemisphere_coefficient(d, k) ** 2, s * odd_eigenvalue(d, (k - 1) // 2)
+
+
+def no_bias_odd_eigenvalue(k, d):
+    """``mu_k`` of relu_ntk (no bias), closed form."""
+    return eigenvalue(kernel("relu_ntk"), d, k, dps=mp.mp.dps)
+
+
+def zero(k, d):
+    """The exact zero."""
+    return 0
+
+
+ODD_K = list(range(3, 42, 2))
+#: ``no-bias-odd-zero``: a side that is exactly 0 against one that is not must be below
+#: ``10^-digits * ZERO_SCALE``: effectively exact zeros
+ZERO_SCALE = 1e-300
 
 for d in PLATEAU_DIMENSIONS:
-    D.add(f"odd-eigenvalues-d{d}",
-          rf"on $S^{{{d - 1}}}$, odd $k\ge3$: $\mu_k(\mathrm{{relu\_ntk\_bias}}) = \mu_k(\kappa_0) = 2f_k^2 = "
-          rf"\frac{{\Gamma(d/2)^2\Gamma(k/2)^2}}{{2\pi^2\Gamma((k+d)/2)^2}}$, $\mu_k(\mathrm{{relu\_ntk}}) = 0$",
-          kind="lemma", check=odd_eigenvalues_check, params={"d": d},
-          uses=[f"kernel_spectra/relu_ntk_bias-exact-d{d}", f"kernel_spectra/relu_ntk-exact-d{d}",
-                f"sphere_targets/hemisphere-gamma-form-d{d}"],
-          title=f"ReLU NTK eigenvalues on odd degrees are the hemisphere's squared coefficients, d={d}",
-          source="kernels-scaling.md 3.3 (mu_k(u kappa0) vanishes on odd k >= 3)")
-
-# symbolic: index-order exponents from the premises (alpha = 2 nu_s/(d-1), nu_s = 1/2; kappa = 1/(d-1))
-NU_INDEX = 1 + 2 * R(1, 2) / (d_s - 1)
-KAPPA_INDEX = 1 / (d_s - 1)
-D.equality("xi-exponent", KAPPA_INDEX / NU_INDEX, 1 / d_s,
-           title="xi = kappa/nu = 1/d for the ReLU NTK (bias) and a cap indicator",
-           uses=["kernel_spectra/relu_ntk_bias-index-order-d3", "sphere_targets/hemisphere-energy-decay-d3",
-                 "velikanov_yarotsky/mellin-integral"],
-           source="nu = 1 + 1/(d-1) (index order), kappa = 1/(d-1): V&Y's xi = kappa/nu")
-
-
-def leading_from_premises(d):
-    """``(K/2) Gamma(kappa/nu + 1) (2 Lambda t)^(-kappa/nu)`` with the premises' index-order constants.
-
-    ``Lambda = A = C_d ((d-1)!/2)^-(1+alpha)`` (kernel_spectra, both parities with
-    ``C_d = 2^(d-1) Gamma(d/2)^2 / pi^2``); ``K = C_d / (2 (d-2)!) ((d-1)!/2)^(-1/(d-1))``
-    (sphere_targets' degree tail ``C_d/(d-2)! k^-2`` on odd k, half the degrees).
-    """
-    d = sp.Integer(d)
-    C = 2 ** (d - 1) * sp.gamma(d / 2) ** 2 / sp.pi ** 2
-    alpha = 1 / (d - 1)
-    Lam = C * (sp.factorial(d - 1) / 2) ** (-(1 + alpha))
-    K = C / (2 * sp.factorial(d - 2)) * (sp.factorial(d - 1) / 2) ** (-1 / (d - 1))
-    nu, kappa = 1 + alpha, 1 / (d - 1)
-    return sp.powsimp(K / 2 * sp.gamma(kappa / nu + 1) * (2 * Lam * t) ** (-kappa / nu))
+    D.agree(f"odd-eigenvalues-d{d}", bias_odd_eigenvalue, step_neuron_forms, over=ODD_K, digits=35,
+            params={"d": d},
+            lhs_label=rf"\frac{{\pi^2}}{{\Gamma({sp.latex(R(d, 2))})^2}}\,\mu_k(\mathrm{{relu\_ntk\_bias}})",
+            rhs_label=(rf"\frac{{\pi^2}}{{\Gamma({sp.latex(R(d, 2))})^2}}\,2f_k^2 = "
+                       rf"\frac{{\Gamma(k/2)^2}}{{2\Gamma((k+{d})/2)^2}}"),
+            over_label=rf"k\ \mathrm{{odd}},\ 3 \le k \le 41,\ \text{{on }} S^{{{d - 1}}}",
+            kind="lemma",
+            uses=[f"kernel_spectra/relu_ntk_bias-exact-d{d}", f"sphere_targets/hemisphere-gamma-form-d{d}"],
+            title=f"ReLU NTK (bias) eigenvalues on odd degrees are the hemisphere's squared coefficients, d={d}",
+            source="kernels-scaling.md 3.3 (mu_k(u kappa0) vanishes on odd k >= 3)")
+    D.agree(f"no-bias-odd-zero-d{d}", no_bias_odd_eigenvalue, zero, over=ODD_K, digits=35,
+            zero_scale=ZERO_SCALE, params={"d": d}, lhs_label=r"\mu_k(\mathrm{relu\_ntk})", rhs_label="0",
+            over_label=rf"k\ \mathrm{{odd}},\ 3 \le k \le 41,\ \text{{on }} S^{{{d - 1}}}",
+            kind="lemma", uses=[f"kernel_spectra/relu_ntk-exact-d{d}"],
+            title=f"The ReLU NTK without bias vanishes on odd degrees k >= 3, d={d}",
+            source="kernels-scaling.md 3.2 (odd coefficients of the no-bias NTK vanish)")
 
 
-for d in XI_DIMENSIONS:
-    D.asymptotic(
+# ---------------------------------------------------------------------------
+# The exponent xi = kappa/nu and the loss law, from the premises' values
+# ---------------------------------------------------------------------------
+def spectrum_premise(d):
+    """``kernel_spectra/relu_ntk_bias-index-order-d{d}``: value ``{"Lambda", "nu"}``, lambda_i ~ Lambda i^-nu."""
+    return KS.D[f"relu_ntk_bias-index-order-d{d}"]
+
+
+def target_premise(d):
+    """``sphere_targets/hemisphere-index-tail-d{d}``: value ``{"K", "kappa"}``, s_n ~ K n^-kappa."""
+    return ST.D[f"hemisphere-index-tail-d{d}"]
+
+
+def xi_from(premises, spectrum_id, target_id):
+    """``xi = kappa / nu`` from the premises' values."""
+    return premises[target_id]["kappa"] / premises[spectrum_id]["nu"]
+
+
+def leading_from(premises, spectrum_id, target_id):
+    """``(K/2) Gamma(xi + 1) (2 Lambda t)^-xi``, ``xi = kappa/nu``, with ``Lambda, nu`` and
+    ``K, kappa`` the premises' values (Velikanov & Yarotsky's Theorem 1 for
+    ``L = (1/2) sum_n s'_n exp(-2 lambda_n t)``)."""
+    spectrum, target = premises[spectrum_id], premises[target_id]
+    xi = target["kappa"] / spectrum["nu"]
+    return sp.powsimp(target["K"] / 2 * sp.gamma(xi + 1) * (2 * spectrum["Lambda"] * t) ** (-xi))
+
+
+def declare_xi_claims(D, d, spectrum, target, uses=()):
+    """Declare ``xi-exponent-d{d}`` (``kappa/nu = 1/d``) and ``xi-relu-ntk-bias-hemisphere-d{d}``
+    (the loss law) on ``D``, built from the values of the premises ``spectrum`` (``{"Lambda",
+    "nu"}``) and ``target`` (``{"K", "kappa"}``), both :class:`~workbench.claims.Claim` objects.
+    ``uses`` adds premises that carry no value.  Returns the two claims."""
+    sid, tid = spectrum.id, target.id
+    xi = D.equality(
+        f"xi-exponent-d{d}", lambda p: xi_from(p, sid, tid), R(1, d),
+        title=f"xi = kappa/nu = 1/{d} for the ReLU NTK (bias) and the hemisphere, d={d}",
+        uses=[spectrum, target, "velikanov_yarotsky/mellin-integral"],
+        value=lambda p: xi_from(p, sid, tid),
+        source="V&Y's xi = kappa/nu with nu (kernel_spectra) and kappa (sphere_targets) read from "
+               "the premises' values")
+    law = D.asymptotic(
         f"xi-relu-ntk-bias-hemisphere-d{d}",
         title=f"Gradient-flow loss of the ReLU NTK (bias) on S^{d - 1}, hemisphere target: t^-1/{d}",
         sequence=lambda tt, d=d: hemisphere_loss(tt, d),
         sequence_name=r"\tfrac12\sum_k N(d,k) f_k^2 e^{-2\mu_k t}",
-        variable=t, leading=leading_from_premises(d), corrections=R(1, d), kind="theorem",
-        uses=[f"odd-eigenvalues-d{d}", "xi-exponent", f"kernel_spectra/relu_ntk_bias-index-order-d{d}",
-              f"kernel_spectra/relu_ntk_bias-decay-odd-d{d}", f"sphere_targets/hemisphere-energy-decay-d{d}",
-              "velikanov_yarotsky/xi-3o2_1_1_1"],
+        variable=t, leading=lambda p: leading_from(p, sid, tid), corrections=R(1, d),
+        kind="theorem", uses=[xi, spectrum, target, *uses],
         # corrections in t^(-1/d): ratio 2^d makes their rates 2^-j, well separated for Wynn
         validator=Extrapolation(digits=20, dps=45, grid=Grid(start=16, ratio=2 ** d, points=22)),
-        source="Velikanov & Yarotsky 2021 Theorem 1 applied to the premises (constant derived here)")
+        source="Velikanov & Yarotsky 2021 Theorem 1 applied to the premises' values")
+    return xi, law
 
 
-def no_bias_plateau(d):
-    """The no-bias loss tends to L_inf > 0: closed form = Parseval sum = the loss at t = 10^6."""
-    with mp.workdps(40):
-        closed = mp.mpf(sp.N(plateau_closed_form(d), 50))
-        summed = odd_energy_beyond_one(d) / 2
-        # Parseval: E_0 + E_1 + sum_{odd k>=3} E_k = E[f^2] = 1/2
-        parseval = (mp.mpf(1) / 4 + d * hemisphere_coefficient(d, 1) ** 2 + 2 * summed)
-        late = hemisphere_loss(10 ** 6, d, bias=False)
-        with_bias = hemisphere_loss(10 ** 12, d, bias=True)
-    err = max(abs(summed - closed), abs(late - closed), abs(parseval - mp.mpf(1) / 2))
-    digits = 40.0 if err == 0 else float(-mp.log10(err / closed))
-    ok = digits >= 30 and closed > 0 and with_bias < closed / 10
-    return Evidence.judge(ok, f"L_inf = {mp.nstr(closed, 12)}: closed form = sum over odd k >= 3 = L(10^6) "
-                              f"to {min(digits, 38):.1f} digits, Parseval to 1/2 holds; with the bias "
-                              f"L(10^12) = {mp.nstr(with_bias, 4)}",
-                          methods=["mpmath nsum", "exact loss sum"], digits=min(digits, 38),
-                          measured={"L_inf": Measured(mp.nstr(closed, 20)),
-                                    "L(10^12) with bias": Measured(mp.nstr(with_bias, 6))},
-                          precisions=[40])
+for d in XI_DIMENSIONS:
+    declare_xi_claims(D, d, spectrum_premise(d), target_premise(d),
+                      uses=[f"odd-eigenvalues-d{d}", f"kernel_spectra/relu_ntk_bias-decay-odd-d{d}",
+                            "velikanov_yarotsky/xi-3o2_1_1_1"])
+
+
+# ---------------------------------------------------------------------------
+# Without the bias: a plateau
+# ---------------------------------------------------------------------------
+def plateau_value(d):
+    """``L_inf`` from its closed form (sympy, evaluated at the working precision)."""
+    return mp.mpf(sp.N(plateau_closed_form(d), mp.mp.dps + 10))
+
+
+def plateau_twice(d):
+    """``(L_inf, L_inf)`` from the closed form, against the two computations of ``rhs``."""
+    value = plateau_value(d)
+    return value, value
+
+
+def plateau_sum_and_late_loss(d):
+    """``((1/2) sum_{odd k >= 3} E_k, L(10^6))``: the Parseval sum (nsum) and the no-bias loss
+    at ``t = 10^6``."""
+    return odd_energy_beyond_one(d) / 2, hemisphere_loss(10 ** 6, d, bias=False)
+
+
+def hemisphere_energy_total(d):
+    """``E_0 + E_1 + sum_{odd k >= 3} E_k = 1/4 + d f_1^2 + sum`` (the sum by nsum)."""
+    return mp.mpf(1) / 4 + d * hemisphere_coefficient(d, 1) ** 2 + odd_energy_beyond_one(d)
+
+
+def half(d):
+    """``E[f^2] = 1/2`` for the hemisphere indicator."""
+    return R(1, 2)
 
 
 for d in PLATEAU_DIMENSIONS:
-    D.add(f"no-bias-plateau-d{d}",
-          rf"ReLU NTK without bias on $S^{{{d - 1}}}$: the hemisphere loss tends to "
-          rf"$L_\infty = {sp.latex(plateau_closed_form(d))} > 0$, the energy of odd degrees $k \ge 3$ "
-          rf"(where $\mu_k = 0$); the loss tends to 0 only for targets with no such component",
-          kind="theorem", check=no_bias_plateau, params={"d": d},
-          uses=[f"odd-eigenvalues-d{d}", f"sphere_targets/hemisphere-gamma-form-d{d}"],
-          title=f"Without bias the NTK never learns odd degrees >= 3: loss plateau, d={d}",
-          source="kernels-scaling.md 3.2 (odd coefficients of the no-bias NTK vanish); derived here")
+    D.agree(f"odd-energy-parseval-d{d}", hemisphere_energy_total, half, over=[{"d": d}], digits=30,
+            lhs_label=r"E_0 + E_1 + \sum_{\mathrm{odd}\ k\ge3} E_k", rhs_label=r"\mathbb{E}f^2 = \tfrac12",
+            over_label=rf"d = {d}", kind="lemma", uses=[f"sphere_targets/hemisphere-energy-smooth-d{d}"],
+            title=f"Parseval for the hemisphere: the odd-degree sum (nsum) completes E[f^2] = 1/2, d={d}",
+            source="Parseval; the sum by mpmath nsum")
+    D.agree(f"no-bias-plateau-d{d}", plateau_twice, plateau_sum_and_late_loss, over=[{"d": d}],
+            digits=30, lhs_label=rf"L_\infty = {sp.latex(plateau_closed_form(d))}",
+            rhs_label=r"\Big(\tfrac12\sum_{\mathrm{odd}\ k\ge3}E_k,\ L(10^6)\Big)",
+            over_label=rf"\text{{no bias, }} S^{{{d - 1}}}", kind="theorem",
+            uses=[f"no-bias-odd-zero-d{d}", f"odd-energy-parseval-d{d}"],
+            title=f"Without bias the NTK never learns odd degrees >= 3: the loss tends to L_inf, d={d}",
+            source="kernels-scaling.md 3.2 (odd coefficients of the no-bias NTK vanish); derived here")
+    D.inequality(f"plateau-positive-d{d}", sp.Gt(plateau_closed_form(d), 0, evaluate=False),
+                 kind="lemma", uses=[f"no-bias-plateau-d{d}"],
+                 title=f"The no-bias plateau is positive, d={d}",
+                 source="closed form of L_inf")
+
+
+def bias_removes_plateau():
+    """With the bias the loss at ``t = 10^12`` is below a tenth of the no-bias plateau."""
+    measured, ok = {}, True
+    with mp.workdps(40):
+        for d in PLATEAU_DIMENSIONS:
+            closed = plateau_value(d)
+            with_bias = hemisphere_loss(10 ** 12, d, bias=True)
+            ok &= bool(with_bias < closed / 10)
+            measured[f"d={d}: L(10^12) with bias"] = Measured(mp.nstr(with_bias, 6), None,
+                                                              f"< L_inf/10 = {mp.nstr(closed / 10, 6)}")
+    return Evidence.judge(ok, f"with the bias L(10^12) < L_inf/10 for d = {list(PLATEAU_DIMENSIONS)}",
+                          methods=["exact loss sum"], measured=measured, precisions=[40])
+
+
+D.add("bias-removes-plateau",
+      r"with the bias (relu\_ntk\_bias) the hemisphere loss falls below the no-bias plateau: "
+      rf"$L(10^{{12}}) < L_\infty/10$ on $S^{{d-1}}$, $d \in \{{{', '.join(map(str, PLATEAU_DIMENSIONS))}\}}$",
+      kind="lemma", check=bias_removes_plateau,
+      uses=[f"no-bias-plateau-d{d}" for d in PLATEAU_DIMENSIONS]
+           + [f"odd-eigenvalues-d{d}" for d in PLATEAU_DIMENSIONS],
+      title="The bias term removes the plateau (odd degrees are learned)",
+      source="contrast of kernels-scaling.md 3.2 and 3.3")
 
 
 # ---------------------------------------------------------------------------

@@ -7,8 +7,15 @@ its m-th derivative on the circle ``<x, e> = a``; ``m = 0`` is the indicator of 
 
 Chain:
 
-    jump-coefficients-d{d} --> jump-tail-...           (tail ~ S_inf K^-(1+2m), Darboux constant)
-    jump-coefficients-d{d} --> hemisphere-gamma-form-d{d} --> hemisphere-energy-decay-d{d}
+    jump-coefficients-d{d} --> jump-energy-recurrence-d{d} --> jump-tail-...
+                                                (tail ~ S_inf K^-(1+2m), Darboux constant)
+    jump-coefficients-d{d} --> hemisphere-gamma-form-d{d} --> hemisphere-energy-smooth-d{d}
+        --> hemisphere-energy-decay-d{d}          (value {"C", "p"}: E_k ~ C k^-p on odd k)
+        --> hemisphere-index-tail-d{d}            (value {"K", "kappa"}: s_n ~ K n^-kappa)
+
+The index-ordered tail ``s_n`` (the target's energy beyond the n-th harmonic, harmonics in degree
+order) is what a kernel whose eigenvalues decrease with the degree on both parities sees
+(ntk_loss reads its value); its law is built from the degree law's value.
 
 The tail exponent ``1 + 2m`` in the degree is ``kappa = (1 + 2m)/(d - 1)`` in index order (``n ~
 K^(d-1)``), the "jump in the m-th derivative" law of our notes (kernels-scaling.md 1.3) on the
@@ -22,7 +29,8 @@ import math
 import mpmath as mp
 import sympy as sp
 
-from workbench import Derivation, Evidence, Measured
+from workbench import Derivation, Evidence, Extrapolation, Measured
+from workbench.kernels import multiplicity
 from workbench.scaling.targets import (hemisphere_coefficient, hemisphere_energy, jump_coefficient,
                                        jump_energies, jump_norm2, jump_tail_constant,
                                        zonal_coefficient_quadrature)
@@ -46,61 +54,85 @@ def _digits(err, scale):
     return 40.0 if err == 0 else float(-mp.log10(err / abs(scale)))
 
 
-def jump_coefficients_check(d):
-    """Closed form = tanh-sinh quadrature (split at the jump), k <= 12; recurrence = closed form."""
-    worst, measured = math.inf, {}
-    with mp.workdps(40):
-        for a, m in JUMP_CASES:
-            aa = _mpq(a)
-            g = lambda t, aa=aa, m=m: (t - aa) ** m / mp.factorial(m) if t > aa else 0 * t  # noqa: E731
-            recurrence = jump_energies(d, 12, aa, m)
-            for kk in range(13):
-                closed = jump_coefficient(d, kk, aa, m)
-                quad = zonal_coefficient_quadrature(g, d, kk, aa)
-                dig = _digits(abs(quad - closed), closed) if closed != 0 else _digits(abs(quad), 1)
-                from workbench.kernels import multiplicity
-                rec = recurrence[kk]
-                direct = multiplicity(d, kk) * closed ** 2
-                if direct != 0:
-                    dig = min(dig, _digits(abs(rec - direct), direct))
-                worst = min(worst, dig)
-            measured[f"a={a},m={m},f_12"] = Measured(mp.nstr(closed, 25), None, mp.nstr(quad, 25),
-                                                     round(min(dig, 35), 1))
-    ok = worst >= 30
-    return Evidence.judge(ok, f"closed form = quadrature and recurrence to {min(worst, 38):.1f} digits "
-                              f"for k <= 12 at (a, m) = {[(str(a), m) for a, m in JUMP_CASES]}",
-                          methods=["closed form", "tanh-sinh quadrature split at t = a",
-                                   "three-term recurrence in k"], digits=min(worst, 38),
-                          measured=measured, precisions=[40])
+# ---------------------------------------------------------------------------
+# Coefficients: closed form against quadrature, recurrence against closed form
+# ---------------------------------------------------------------------------
+def jump_closed_form(k, a, m, d):
+    """``f_k`` of ``(t - a)_+^m / m!`` by the closed form (``a`` a rational as a string)."""
+    return jump_coefficient(d, k, _mpq(a), m)
 
+
+def jump_quadrature(k, a, m, d):
+    """``f_k`` of ``(t - a)_+^m / m!`` by tanh-sinh quadrature split at the jump."""
+    aa = _mpq(a)
+    g = lambda t: (t - aa) ** m / mp.factorial(m) if t > aa else 0 * t  # noqa: E731
+    return zonal_coefficient_quadrature(g, d, k, aa)
+
+
+def jump_energies_recurrence(a, m, d, kmax=12):
+    """``[E_0, ..., E_kmax]`` by the three-term recurrence in the degree."""
+    return jump_energies(d, kmax, _mpq(a), m)
+
+
+def jump_energies_direct(a, m, d, kmax=12):
+    """``[E_0, ..., E_kmax]`` as ``N(d, k) f_k^2`` from the closed form, degree by degree."""
+    aa = _mpq(a)
+    return [multiplicity(d, kk) * jump_coefficient(d, kk, aa, m) ** 2 for kk in range(kmax + 1)]
+
+
+JUMP_POINTS = [{"k": kk, "a": str(a), "m": m} for a, m in JUMP_CASES for kk in range(13)]
+JUMP_LATEX = r"(a, m) \in \{(\tfrac{3}{10}, 0), (-\tfrac{2}{5}, 1), (\tfrac{1}{10}, 2), (0, 0)\}"
 
 for d in DIMENSIONS:
-    D.add(f"jump-coefficients-d{d}",
-          rf"$f_k$ of $(t-a)_+^m/m!$ on $S^{{{d - 1}}}$: $c_d\,\frac{{k!\,\Gamma(2\lambda+1)}}"
-          rf"{{\Gamma(k+2\lambda)\,k(k+2\lambda)}}\prod_{{j=1}}^m\frac{{2(\lambda+j)}}{{(k-j)(k+j+2\lambda)}}"
-          rf"(1-a^2)^{{\lambda+m+\frac12}}C_{{k-m-1}}^{{\lambda+m+1}}(a)$, $\lambda=\frac{{d-2}}{{2}}$",
-          kind="lemma", check=jump_coefficients_check, params={"d": d},
-          title=f"Funk-Hecke coefficients of targets with a jump in the m-th derivative, d={d}",
-          source="m+1 integrations by parts with the Gegenbauer Rodrigues identity (derived here)")
+    D.agree(f"jump-coefficients-d{d}", jump_closed_form, jump_quadrature, over=JUMP_POINTS,
+            digits=30, params={"d": d},
+            lhs_label=rf"c_{d}\,\frac{{k!\,\Gamma(2\lambda+1)}}{{\Gamma(k+2\lambda)\,k(k+2\lambda)}}"
+                      rf"\prod_{{j=1}}^m\frac{{2(\lambda+j)}}{{(k-j)(k+j+2\lambda)}}"
+                      rf"(1-a^2)^{{\lambda+m+\frac12}}C_{{k-m-1}}^{{\lambda+m+1}}(a)",
+            rhs_label=rf"c_{d}\int_{{-1}}^1 \frac{{(t-a)_+^m}}{{m!}} P_k(t)(1-t^2)^{{\frac{{{d - 3}}}{{2}}}}dt",
+            over_label=rf"k \le 12,\ {JUMP_LATEX},\ \lambda = \tfrac{{{d - 2}}}{{2}}",
+            kind="lemma",
+            title=f"Funk-Hecke coefficients of targets with a jump in the m-th derivative, d={d}",
+            source="m+1 integrations by parts with the Gegenbauer Rodrigues identity (derived here)")
+    D.agree(f"jump-energy-recurrence-d{d}", jump_energies_recurrence, jump_energies_direct,
+            over=[{"a": str(a), "m": m} for a, m in JUMP_CASES], digits=30, params={"d": d},
+            lhs_label=r"E_k^{\mathrm{recurrence}}", rhs_label=r"N(d,k)\,f_k^2",
+            over_label=rf"k \le 12,\ {JUMP_LATEX},\ d = {d}",
+            kind="lemma", uses=[f"jump-coefficients-d{d}"],
+            title=f"The three-term recurrence in k gives the energies N(d,k) f_k^2, d={d}",
+            source="three-term recurrence of Gegenbauer polynomials in the degree")
 
 
-def hemisphere_gamma_form(d):
-    """The hemisphere's f_k = Gamma ratio (= step-neuron coefficient) = general closed form."""
-    worst = math.inf
-    with mp.workdps(40):
-        for kk in range(0, 40):
-            general = jump_coefficient(d, kk, 0, 0)
-            gamma_form = hemisphere_coefficient(d, kk)
-            err = abs(general - gamma_form)
-            worst = min(worst, _digits(err, gamma_form) if gamma_form != 0 else _digits(err, 1))
-            if kk % 2 == 1:
-                smooth = hemisphere_energy(d, (kk - 1) // 2)
-                from workbench.kernels import multiplicity
-                worst = min(worst, _digits(abs(smooth - multiplicity(d, kk) * gamma_form ** 2), smooth))
-    ok = worst >= 35
-    return Evidence.judge(ok, f"Gamma-ratio form = general closed form to {min(worst, 40):.1f} digits for "
-                              f"k < 40 (even k >= 2 vanish exactly)", digits=min(worst, 40),
-                          methods=["closed form", "Gamma ratio"], precisions=[40])
+# ---------------------------------------------------------------------------
+# The hemisphere
+# ---------------------------------------------------------------------------
+def _hemisphere_scale(d):
+    """``2 pi / Gamma(d/2)``: both sides of ``hemisphere-gamma-form`` are scaled by it, so that
+    the compared numbers are irrational.  (For odd d the ``f_k`` are rationals, often dyadic:
+    the same long mantissa at both working precisions, which the two-precision validator
+    cannot tell from a precision-blind computation.)"""
+    return 2 * mp.pi / mp.gamma(mp.mpf(d) / 2)
+
+
+def jump_at_hemisphere(k, d):
+    """``(2 pi / Gamma(d/2)) f_k`` of the hemisphere from the general closed form (``a = 0, m = 0``)."""
+    return _hemisphere_scale(d) * jump_coefficient(d, k, 0, 0)
+
+
+def hemisphere_gamma(k, d):
+    """``(2 pi / Gamma(d/2)) f_k`` of the hemisphere with ``f_k`` the Gamma ratio
+    (:func:`hemisphere_coefficient`)."""
+    return _hemisphere_scale(d) * hemisphere_coefficient(d, k)
+
+
+def hemisphere_energy_smooth(j, d):
+    """``E_k`` at ``k = 2j + 1`` from the smooth-in-j form (:func:`hemisphere_energy`)."""
+    return hemisphere_energy(d, j)
+
+
+def hemisphere_energy_direct(j, d):
+    """``N(d, k) f_k^2`` at ``k = 2j + 1`` from the integer multiplicity and the Gamma ratio."""
+    return multiplicity(d, 2 * j + 1) * hemisphere_coefficient(d, 2 * j + 1) ** 2
 
 
 def _energy_constant(d):
@@ -108,21 +140,88 @@ def _energy_constant(d):
     return 2 ** (d - 1) * sp.gamma(sp.Rational(d, 2)) ** 2 / sp.pi ** 2 / sp.factorial(d - 2)
 
 
+def harmonics_up_to(d, K):
+    """Number of spherical harmonics of degree ``<= K`` on S^(d-1): ``sum_{k <= K} N(d, k) =
+    binom(K+d-1, d-1) + binom(K+d-2, d-1)`` (exact)."""
+    return math.comb(K + d - 1, d - 1) + math.comb(K + d - 2, d - 1)
+
+
+#: below this index the tail is summed term by term, beyond it by Euler-Maclaurin (mpmath)
+TAIL_DIRECT = 4096
+
+
+def hemisphere_tail(d, K):
+    """``sum_{odd k > K} E_k`` of the hemisphere for odd ``K``: the terms up to
+    :data:`TAIL_DIRECT` directly, the rest by Euler-Maclaurin (``mp.nsum``), both at the
+    working precision plus guard digits."""
+    j0 = (int(K) + 1) // 2
+    with mp.workdps(mp.mp.dps + 10):
+        f = lambda j: hemisphere_energy(d, j)  # noqa: E731
+        start = max(j0, TAIL_DIRECT)
+        head = mp.fsum(f(j) for j in range(j0, start))
+        tail = mp.nsum(f, [start, mp.inf], method="euler-maclaurin")
+        return +(head + tail)
+
+
+def index_tail_law(decay, d):
+    """The index-ordered tail ``s_n ~ K n^-kappa`` implied by the degree law ``E_k ~ C k^-p`` on
+    odd ``k`` (``decay = {"C", "p"}``) and the harmonic count ``n(K) ~ 2 K^(d-1)/(d-1)!``:
+    ``sum_{odd k > K} E_k ~ C/(2(p-1)) K^-(p-1)``, so ``kappa = (p-1)/(d-1)`` and
+    ``K = C/(2(p-1)) ((d-1)!/2)^-kappa``."""
+    C, p = decay["C"], decay["p"]
+    kappa = (p - 1) / sp.Integer(d - 1)
+    return {"K": C / (2 * (p - 1)) * (sp.factorial(d - 1) / 2) ** (-kappa), "kappa": kappa}
+
+
+def index_tail_sequence(K, d, kappa):
+    """``s_{n(K)} n(K)^kappa`` at odd degree ``K``: the tail beyond the last harmonic of degree
+    ``K`` (index ``n(K)``, :func:`harmonics_up_to`), scaled by the claimed power."""
+    n = harmonics_up_to(d, int(K))
+    return hemisphere_tail(d, K) * mp.mpf(n) ** mp.mpf(kappa)
+
+
 for d in DIMENSIONS:
-    D.add(f"hemisphere-gamma-form-d{d}",
-          rf"hemisphere on $S^{{{d - 1}}}$: $f_0=\frac12$, $f_k = (-1)^{{(k-1)/2}}\frac{{\Gamma(d/2)\Gamma(k/2)}}"
-          rf"{{2\pi\Gamma((k+d)/2)}}$ ($k$ odd), $f_k=0$ ($k\ge2$ even)",
-          kind="lemma", check=hemisphere_gamma_form, params={"d": d}, uses=[f"jump-coefficients-d{d}"],
-          title=f"The hemisphere's coefficients are a Gamma ratio, d={d}",
-          source="a = 0, m = 0 of the closed form; C_(2j)^mu(0) = (-1)^j (mu)_j / j!")
-    D.asymptotic(
+    D.agree(f"hemisphere-gamma-form-d{d}", jump_at_hemisphere, hemisphere_gamma,
+            over=list(range(40)), digits=35, params={"d": d},
+            lhs_label=r"\frac{2\pi}{\Gamma(d/2)}\,f_k\big|_{a=0,\,m=0}",
+            rhs_label=(rf"\frac{{\pi}}{{\Gamma({sp.latex(sp.Rational(d, 2))})}}\,[k=0] + "
+                       rf"[k\ \mathrm{{odd}}]\,(-1)^{{(k-1)/2}}\frac{{\Gamma(k/2)}}{{\Gamma((k+{d})/2)}}"),
+            over_label=r"0 \le k < 40", kind="lemma", uses=[f"jump-coefficients-d{d}"],
+            title=f"The hemisphere's coefficients are a Gamma ratio, d={d}",
+            source="a = 0, m = 0 of the closed form; C_(2j)^mu(0) = (-1)^j (mu)_j / j!")
+    D.agree(f"hemisphere-energy-smooth-d{d}", hemisphere_energy_smooth, hemisphere_energy_direct,
+            over=list(range(20)), digits=35, params={"d": d},
+            lhs_label=(r"\frac{N(d,2j+1)\,\Gamma(d/2)^2}{4\pi^2}\left(\frac{\Gamma(j+\frac12)}"
+                       r"{\Gamma(j+\frac{d+1}{2})}\right)^2"),
+            rhs_label=r"N(d,k)\,f_k^2\big|_{k=2j+1}", over_label=rf"0 \le j < 20,\ d = {d}",
+            kind="lemma", uses=[f"hemisphere-gamma-form-d{d}"],
+            title=f"The hemisphere's energy in odd degree k = 2j+1 as a smooth function of j, d={d}",
+            source="Gamma-ratio form of f_k")
+    decay = D.asymptotic(
         f"hemisphere-energy-decay-d{d}",
         title=f"Energy of the hemisphere in degree k decays like k^-2, d={d}",
         sequence=lambda kk, d=d: hemisphere_energy(d, (int(kk) - 1) // 2),
         sequence_name=r"E_k = N(d,k)\,f_k^2",
         variable=k, leading=_energy_constant(d) * k ** -2, subsequence=(2, 1),
-        uses=[f"hemisphere-gamma-form-d{d}"],
+        uses=[f"hemisphere-energy-smooth-d{d}"],
+        value={"C": _energy_constant(d), "p": 2},       # E_k ~ C k^-p on odd k
         source="Stirling for the Gamma ratio; N(d,k) ~ 2 k^(d-2)/(d-2)!")
+    # the index-ordered tail: its exponent and constant come from the degree law (the premise's
+    # value), and the sequence is scaled by the premise's kappa
+    law = index_tail_law(decay.value, d)
+    D.asymptotic(
+        f"hemisphere-index-tail-d{d}",
+        title=f"Index-ordered tail of the hemisphere, d={d}: s_n ~ K n^-kappa",
+        sequence=lambda KK, d=d, kappa=law["kappa"]: index_tail_sequence(KK, d, kappa),
+        sequence_name=(rf"n(K)^{{{sp.latex(law['kappa'])}}}\sum_{{\mathrm{{odd}}\ k > K}} E_k,\ "
+                       r"n(K) = \#\{\text{harmonics of degree} \le K\}"),
+        variable=k, subsequence=(2, 1), corrections=1,
+        leading=lambda p, d=d: index_tail_law(p[f"hemisphere-energy-decay-d{d}"], d)["K"] * k ** 0,
+        uses=[decay],
+        value=lambda p, d=d: index_tail_law(p[f"hemisphere-energy-decay-d{d}"], d),
+        validator=Extrapolation(residues=1),
+        source="the degree law summed over odd k > K, in the degree order of the harmonics "
+               "(n(K) ~ 2 K^(d-1)/(d-1)!)")
 
 
 def jump_tail_check(d, a, m):
@@ -168,6 +267,6 @@ for d, a, m in TAIL_CASES:
           rf"$B=\frac{{c_d (d-2)!\,\sin\theta^{{\lambda+m}}}}{{\Gamma(d/2)2^\lambda}}$ "
           rf"($\sin\theta = {sp.latex(theta_sin)}$)",
           kind="lemma", check=jump_tail_check, params={"d": d, "a": str(a), "m": m},
-          uses=[f"jump-coefficients-d{d}"],
+          uses=[f"jump-coefficients-d{d}", f"jump-energy-recurrence-d{d}"],
           title=f"Tail of a target with a jump in derivative {m} at a={a}, d={d}: K^-{1 + 2 * m}",
           source="Darboux asymptotics of Gegenbauer polynomials (Szego 8.21.14); derived here")

@@ -21,13 +21,15 @@ def test_leading_constant_from_premises_equals_the_degree_form():
         C = 2 ** (d - 1) * sp.gamma(sp.Rational(d, 2)) ** 2 / sp.pi ** 2
         degree_form = (C / (4 * sp.factorial(d - 2)) * sp.gamma(1 + sp.Rational(1, d))
                        * (2 * C * N.t) ** sp.Rational(-1, d))
-        assert sp.simplify(N.leading_from_premises(d) / degree_form - 1) == 0
+        leading = N.D[f"xi-relu-ntk-bias-hemisphere-d{d}"].statement.leading
+        assert sp.simplify(leading / degree_form - 1) == 0
 
 
 def test_exact_loss_at_large_t_is_close_to_the_prediction():
     with mp.workdps(30):
         L = N.hemisphere_loss(10 ** 9, 3)
-        lead = mp.mpf(sp.N(N.leading_from_premises(3).subs(N.t, 10 ** 9), 30))
+        leading = N.D["xi-relu-ntk-bias-hemisphere-d3"].statement.leading
+        lead = mp.mpf(sp.N(leading.subs(N.t, 10 ** 9), 30))
     assert 0 < abs(L / lead - 1) < 1e-12
 
 
