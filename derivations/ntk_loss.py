@@ -95,7 +95,7 @@ def _odd_scale(d):
 def bias_odd_eigenvalue(k, d):
     """``s mu_k`` of relu_ntk_bias (closed form, ``s`` = :func:`_odd_scale`), twice: against the
     two forms of ``rhs``."""
-    mu = _odd_scale(d) * eigenvalue(kernel("relu_ntk_bias"), d, k, dps=mp.mp.dps)
+    mu = _odd_scale(d) * eigenvalue(kernel("relu_ntk_bias"), d, k)
     return mu, mu
 
 
@@ -107,7 +107,7 @@ def step_neuron_forms(k, d):
 
 def no_bias_odd_eigenvalue(k, d):
     """``mu_k`` of relu_ntk (no bias), closed form."""
-    return eigenvalue(kernel("relu_ntk"), d, k, dps=mp.mp.dps)
+    return eigenvalue(kernel("relu_ntk"), d, k)
 
 
 def zero(k, d):

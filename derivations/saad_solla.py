@@ -74,7 +74,7 @@ def closed_form_mp(seed, which):
 def mpmath_route(seed, which):
     """``which`` by Gaussian algebra and 1-D tanh-sinh quadrature at the working precision."""
     _, n, _ = AVERAGES[which]
-    return erf_average_quadrature(_random_covariance(n, seed), which, dps=mp.mp.dps)
+    return erf_average_quadrature(_random_covariance(n, seed), which)
 
 
 for which, (_, n, tex) in AVERAGES.items():
@@ -208,7 +208,7 @@ D.add("ode-sgd-gap-rate", r"$\mathrm{RMS}(\epsilon_g^{\mathrm{SGD}} - \epsilon_g
 def plateau_fixed_point(K):
     """``(q, c, r, eps_g)`` of the symmetric fixed point of the ``eta -> 0`` ODE (mpmath findroot
     at the working precision)."""
-    fp = symmetric_fixed_point(K, 0, dps=mp.mp.dps)
+    fp = symmetric_fixed_point(K, 0)
     return fp.q, fp.c, fp.r, fp.eg
 
 
