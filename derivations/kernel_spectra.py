@@ -8,10 +8,12 @@ arccos u))/pi, relu_ntk = u kappa0 + kappa1, relu_ntk_bias = (u+1) kappa0 + kapp
 
 Chain of claims (per kernel K and d = 2..10):
 
-    one-endpoint-integral --> singularity-decay-nu{nu}-d{d}-{even,odd} (ten cases) --+
-                          \-----------------------------> singularity-decay-theorem --+
-    K-endpoint-analysis ----------------------------------------------------------------+--> K-decay-{even,odd}-d{d}
-    K-exact-d{d} (closed form = quadrature, parity zeros) --------------------------------+
+    one-endpoint-integral --> singularity-decay-nu{nu}-d{d}-{even,odd}  (ten instances)
+             |                                 |
+             +--> singularity-decay-theorem <--+
+                              |
+    K-endpoint-analysis ------+--> K-decay-{even,odd}-d{d}
+    K-exact-d{d} -------------+    (K-exact-d{d}: closed form = quadrature, parity zeros)
 
 The theorem (Bietti & Bach 2021, Thm 1): if kappa(+-(1-t)) = p_+-(t) + c_+-1 t^nu + o(t^nu),
 nu not an integer, then mu_k ~ C k^-(d+2nu-1) with
