@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ._version import __version__
 from .errors import WorkbenchError
 from .graph import premises, unblocks, why as why_chains
 from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
@@ -82,8 +83,9 @@ def sources_options(func):
             with _stdout_to_stderr() if kwargs.get("as_json") else contextlib.nullcontext():
                 claims = sources.load()
             if not claims:
-                raise WorkbenchError("no claims to work on: the built-in derivations are off "
-                                     "(--no-builtin) and no --file was given")
+                raise WorkbenchError("no claims to work on: " + (
+                    "the built-in derivations are off (--no-builtin) and no --file was given"
+                    if no_builtin else "the registered derivation modules declare none"))
             with Store(store_path) as store:
                 return func(*args, claims=claims, store=store, **kwargs)
         except WorkbenchError as exc:
@@ -93,7 +95,7 @@ def sources_options(func):
 
 
 @click.group()
-@click.version_option(package_name="workbench")
+@click.version_option(__version__, package_name="scaling-workbench")
 def main():
     """Executable claims about neural scaling laws, validated at high precision."""
 

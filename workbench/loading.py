@@ -1,10 +1,14 @@
 """Finding claims: built-in derivation modules (entry points) and user files.
 
 Built-in derivations are registered under the entry-point group
-``workbench.derivations`` (see ``pyproject.toml``), so the engine never
-imports the ``derivations`` package by name and other packages can add
-their own.  A user file is any Python file that creates :class:`Derivation`
-objects at module level.
+``workbench.derivations`` by the ``scaling-workbench`` distribution (see
+``pyproject.toml``; the repository's ``derivations/`` folder is installed as
+``workbench_derivations``), so the engine never imports them by name and other
+packages can add their own modules to the group.  A user file is any Python
+file that creates :class:`Derivation` objects at module level.
+
+An environment where nothing is registered (a checkout that was never
+``pip install``-ed) is reported, with what to do, instead of loading no claims.
 """
 
 from __future__ import annotations
@@ -12,23 +16,67 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import logging
 import sys
 import traceback
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, distribution, entry_points
 from pathlib import Path
 
 from .claims import Claim, Derivation
 from .errors import LoadError, WorkbenchError
 
-__all__ = ["Sources", "builtin_modules", "load_module", "load_file", "load"]
+__all__ = ["Sources", "builtin_modules", "unregistered_reason", "load_module", "load_file",
+           "load"]
 
+#: The entry-point group of derivation modules (built-in and third-party).
 GROUP = "workbench.derivations"
+#: The distribution that installs the engine and registers the built-in derivations.
+DISTRIBUTION = "scaling-workbench"
+
+log = logging.getLogger(__name__)
+
+
+def _dist_name(ep) -> str:
+    dist = getattr(ep, "dist", None)
+    return f"{dist.name} {dist.version}" if dist is not None else "an unknown distribution"
 
 
 def builtin_modules() -> list[str]:
-    """Module names registered as built-in derivations, sorted."""
-    return sorted({ep.value for ep in entry_points(group=GROUP)})
+    """Module names registered in the entry-point group, sorted.
+
+    Raises :class:`~workbench.errors.LoadError` when two distributions register the same
+    entry-point name for different modules (e.g. a stale install under an old name, whose
+    claims would all be loaded twice).
+    """
+    seen: dict[str, object] = {}
+    for ep in entry_points(group=GROUP):
+        other = seen.setdefault(ep.name, ep)
+        if other.module != ep.module:
+            raise LoadError(f"entry point {ep.name!r} of group {GROUP} is registered twice: "
+                            f"{other.module} by {_dist_name(other)} and {ep.module} by "
+                            f"{_dist_name(ep)}; uninstall the stale one (pip uninstall NAME)")
+    return sorted({ep.module for ep in seen.values()})
+
+
+def unregistered_reason() -> str:
+    """Why no derivation module is registered, and what to do (call when there is none).
+
+    Decided from the distribution metadata, not from an error message: either the
+    ``scaling-workbench`` distribution is not installed in this environment (a checkout
+    run through ``PYTHONPATH`` or ``python -m workbench``), or it is installed but
+    registers nothing (a broken install).
+    """
+    here = Path(__file__).resolve().parent.parent
+    try:
+        dist = distribution(DISTRIBUTION)
+    except PackageNotFoundError:
+        return (f"no built-in derivations are registered: workbench (imported from {here}) is not "
+                f"installed in this environment; run `pip install -e .` in the checkout "
+                f"(or pass --file with your own claims)")
+    return (f"no built-in derivations are registered: the installed {DISTRIBUTION} {dist.version} "
+            f"declares no entry points in group {GROUP} (a broken install); reinstall it with "
+            f"`pip install -e .` in the checkout (or pass --file with your own claims)")
 
 
 def _derivations_in(module) -> list[Derivation]:
@@ -96,10 +144,20 @@ class Sources:
 
 
 def load(builtin: bool = True, files=()) -> list[Claim]:
-    """All claims from the built-in derivations and the given files."""
+    """All claims from the built-in derivations and the given files.
+
+    When built-in derivations are asked for but none is registered: with no ``files``,
+    raises :class:`~workbench.errors.LoadError` saying why (:func:`unregistered_reason`);
+    with files, logs that reason as a warning and loads the files.
+    """
     derivations: list[Derivation] = []
     if builtin:
-        for name in builtin_modules():
+        modules = builtin_modules()
+        if not modules:
+            if not files:
+                raise LoadError(unregistered_reason())
+            log.warning("%s; loading the --file claims only", unregistered_reason())
+        for name in modules:
             derivations.extend(load_module(name))
     for f in files:
         derivations.extend(load_file(f))

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from derivations import kernel_spectra as K
+from workbench_derivations import kernel_spectra as K
 from workbench import build_graph, premises, verify
 from workbench.loading import load
 
