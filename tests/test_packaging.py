@@ -126,6 +126,23 @@ def test_two_distributions_registering_one_name_is_an_error(monkeypatch):
     assert loading.builtin_modules() == ["workbench_derivations.asymptotics"]   # module:attr
 
 
+def test_registered_but_not_importable_is_called_stale_metadata(monkeypatch, tmp_path):
+    """Entry points found (e.g. a ``*.egg-info`` left in a checkout) but no package."""
+    (tmp_path / "wb_half").mkdir()
+    (tmp_path / "wb_half" / "__init__.py").write_text("")
+    (tmp_path / "wb_half" / "topic.py").write_text("import wb_no_such_library\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    eps = (EntryPoint("gone", "wb_absent_pkg.topic", loading.GROUP),
+           EntryPoint("half", "wb_half.topic", loading.GROUP))
+    monkeypatch.setattr(loading, "entry_points", lambda **kw: eps)
+    with pytest.raises(LoadError, match=r"wb_absent_pkg\.topic is registered by .* but "
+                                        r"wb_absent_pkg is not installed .* `pip install -e \.`"):
+        loading.load_module("wb_absent_pkg.topic")
+    with pytest.raises(LoadError, match=r"wb_half\.topic does not import: ModuleNotFoundError: "
+                                        r"No module named 'wb_no_such_library'"):
+        loading.load_module("wb_half.topic")     # its own import fails: not called stale
+
+
 # the `python -m workbench` command, with importlib.metadata seeing no installation
 UNINSTALLED = textwrap.dedent("""
     import importlib.metadata as m, runpy, sys

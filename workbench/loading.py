@@ -38,8 +38,11 @@ log = logging.getLogger(__name__)
 
 
 def _dist_name(ep) -> str:
+    """The distribution that registers ``ep``, with where its metadata was found."""
     dist = getattr(ep, "dist", None)
-    return f"{dist.name} {dist.version}" if dist is not None else "an unknown distribution"
+    if dist is None:
+        return "an unknown distribution"
+    return f"{dist.name} {dist.version} (metadata in {dist.locate_file('')})"
 
 
 def builtin_modules() -> list[str]:
@@ -55,7 +58,8 @@ def builtin_modules() -> list[str]:
         if other.module != ep.module:
             raise LoadError(f"entry point {ep.name!r} of group {GROUP} is registered twice: "
                             f"{other.module} by {_dist_name(other)} and {ep.module} by "
-                            f"{_dist_name(ep)}; uninstall the stale one (pip uninstall NAME)")
+                            f"{_dist_name(ep)}; uninstall the stale one, or delete its "
+                            f"*.egg-info / *.dist-info folder")
     return sorted({ep.module for ep in seen.values()})
 
 
@@ -96,12 +100,24 @@ def _import_error(what, exc) -> LoadError:
     return LoadError(f"{what} does not import: {type(exc).__name__}: {exc}{where}")
 
 
+def _not_installed(name: str, exc: ModuleNotFoundError) -> LoadError | None:
+    """The error for a registered module whose own package is missing (stale metadata)."""
+    parts = name.split(".")
+    if exc.name not in {".".join(parts[:i]) for i in range(1, len(parts) + 1)}:
+        return None                     # the module exists; something it imports is missing
+    by = [_dist_name(ep) for ep in entry_points(group=GROUP) if ep.module == name]
+    return LoadError(f"derivation module {name} is registered by {by[0] if by else 'nothing'} "
+                     f"but {exc.name} is not installed in this environment (stale metadata); "
+                     f"run `pip install -e .` in the checkout, or delete that metadata folder")
+
+
 def load_module(name: str) -> list[Derivation]:
     """Import a derivation module by name and return the derivations it defines."""
     try:
         module = importlib.import_module(name)
     except Exception as exc:
-        raise _import_error(f"derivation module {name}", exc) from None
+        missing = _not_installed(name, exc) if isinstance(exc, ModuleNotFoundError) else None
+        raise (missing or _import_error(f"derivation module {name}", exc)) from None
     return _derivations_in(module)
 
 
