@@ -19,7 +19,7 @@ import pytest
 
 from workbench import loading
 from workbench._version import __version__
-from workbench.errors import LoadError
+from workbench.errors import DuplicateClaim, LoadError
 
 from conftest import TOY
 
@@ -115,15 +115,28 @@ def test_an_uninstalled_checkout_with_files_warns_and_loads_them(monkeypatch, ca
     assert "not installed in this environment" in caplog.text
 
 
-def test_two_distributions_registering_one_name_is_an_error(monkeypatch):
-    eps = (EntryPoint("asymptotics", "derivations.asymptotics", loading.GROUP),
-           EntryPoint("asymptotics", "workbench_derivations.asymptotics:D", loading.GROUP))
+def test_a_topic_registered_twice_is_a_duplicate_naming_both_modules(monkeypatch, tmp_path):
+    """E.g. a stale install under the old names beside the current one: one clear error,
+    not every claim loaded twice."""
+    for pkg in ("wb_old", "wb_new"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("")
+        (tmp_path / pkg / "topic.py").write_text(
+            "from workbench import Derivation\nD = Derivation('dup')\n"
+            "D.add('a', 'a', check=lambda: True)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    eps = (EntryPoint("topic", "wb_old.topic", loading.GROUP),
+           EntryPoint("topic", "wb_new.topic:D", loading.GROUP))          # module:attr form
     monkeypatch.setattr(loading, "entry_points", lambda **kw: eps)
-    with pytest.raises(LoadError, match=r"'asymptotics' .* registered twice: derivations\.asymptotics"
-                                        r" .* workbench_derivations\.asymptotics .* uninstall"):
-        loading.builtin_modules()
-    monkeypatch.setattr(loading, "entry_points", lambda **kw: eps[1:])
-    assert loading.builtin_modules() == ["workbench_derivations.asymptotics"]   # module:attr
+    assert loading.builtin_modules() == ["wb_new.topic", "wb_old.topic"]
+    with pytest.raises(DuplicateClaim, match=r"duplicate claim id dup/a: declared in wb_new\.topic, "
+                                             r"registered by .* and in wb_old\.topic, .*stale install"):
+        loading.load()
+    monkeypatch.setattr(loading, "entry_points", lambda **kw: eps[:1])
+    assert [c.id for c in loading.load()] == ["dup/a"]
+    with pytest.raises(DuplicateClaim, match=r"dup/a: declared in wb_old\.topic, .* and in "
+                                             r".*topic\.py$"):                # no stale-install hint
+        loading.load(files=[tmp_path / "wb_new" / "topic.py"])
 
 
 def test_registered_but_not_importable_is_called_stale_metadata(monkeypatch, tmp_path):

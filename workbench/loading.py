@@ -24,7 +24,7 @@ from importlib.metadata import PackageNotFoundError, distribution, entry_points
 from pathlib import Path
 
 from .claims import Claim, Derivation
-from .errors import LoadError, WorkbenchError
+from .errors import DuplicateClaim, LoadError, WorkbenchError
 
 __all__ = ["Sources", "builtin_modules", "unregistered_reason", "load_module", "load_file",
            "load"]
@@ -45,22 +45,17 @@ def _dist_name(ep) -> str:
     return f"{dist.name} {dist.version} (metadata in {dist.locate_file('')})"
 
 
-def builtin_modules() -> list[str]:
-    """Module names registered in the entry-point group, sorted.
-
-    Raises :class:`~workbench.errors.LoadError` when two distributions register the same
-    entry-point name for different modules (e.g. a stale install under an old name, whose
-    claims would all be loaded twice).
-    """
-    seen: dict[str, object] = {}
+def _registrations() -> dict[str, str]:
+    """``{module: "registered by <distribution> (metadata in <dir>)"}`` for the group."""
+    out: dict[str, str] = {}
     for ep in entry_points(group=GROUP):
-        other = seen.setdefault(ep.name, ep)
-        if other.module != ep.module:
-            raise LoadError(f"entry point {ep.name!r} of group {GROUP} is registered twice: "
-                            f"{other.module} by {_dist_name(other)} and {ep.module} by "
-                            f"{_dist_name(ep)}; uninstall the stale one, or delete its "
-                            f"*.egg-info / *.dist-info folder")
-    return sorted({ep.module for ep in seen.values()})
+        out.setdefault(ep.module, f"registered by {_dist_name(ep)}")
+    return out
+
+
+def builtin_modules() -> list[str]:
+    """Module names registered in the entry-point group (``module`` or ``module:attr``), sorted."""
+    return sorted(_registrations())
 
 
 def unregistered_reason() -> str:
@@ -105,10 +100,10 @@ def _not_installed(name: str, exc: ModuleNotFoundError) -> LoadError | None:
     parts = name.split(".")
     if exc.name not in {".".join(parts[:i]) for i in range(1, len(parts) + 1)}:
         return None                     # the module exists; something it imports is missing
-    by = [_dist_name(ep) for ep in entry_points(group=GROUP) if ep.module == name]
-    return LoadError(f"derivation module {name} is registered by {by[0] if by else 'nothing'} "
-                     f"but {exc.name} is not installed in this environment (stale metadata); "
-                     f"run `pip install -e .` in the checkout, or delete that metadata folder")
+    by = _registrations().get(name, "not registered")
+    return LoadError(f"derivation module {name} is {by} but {exc.name} is not installed in "
+                     f"this environment (stale metadata); reinstall that distribution (in a "
+                     f"workbench checkout: `pip install -e .`) or delete its metadata folder")
 
 
 def load_module(name: str) -> list[Derivation]:
@@ -164,23 +159,34 @@ def load(builtin: bool = True, files=()) -> list[Claim]:
 
     When built-in derivations are asked for but none is registered: with no ``files``,
     raises :class:`~workbench.errors.LoadError` saying why (:func:`unregistered_reason`);
-    with files, logs that reason as a warning and loads the files.
+    with files, logs that reason as a warning and loads the files.  A claim id declared by
+    two different modules (e.g. the same topic registered by a stale install under another
+    name) raises :class:`~workbench.errors.DuplicateClaim` naming both.
     """
-    derivations: list[Derivation] = []
+    sources: list[tuple[str, bool, list[Derivation]]] = []   # (where, registered, derivations)
     if builtin:
-        modules = builtin_modules()
-        if not modules:
+        registered = _registrations()
+        if not registered:
             if not files:
                 raise LoadError(unregistered_reason())
             log.warning("%s; loading the --file claims only", unregistered_reason())
-        for name in modules:
-            derivations.extend(load_module(name))
+        for name in sorted(registered):
+            sources.append((f"{name}, {registered[name]}", True, load_module(name)))
     for f in files:
-        derivations.extend(load_file(f))
-    claims, seen = [], set()
-    for d in derivations:
-        for c in d:
-            if id(c) not in seen:
+        sources.append((str(f), False, load_file(f)))
+    claims, seen, origin = [], set(), {}
+    for where, is_registered, derivations in sources:
+        for d in derivations:
+            for c in d:
+                if id(c) in seen:           # one Derivation reached from two places
+                    continue
+                if c.id in origin:
+                    first, both = origin[c.id]
+                    hint = ("; if one is a stale install, uninstall it or delete its metadata "
+                            "folder" if both and is_registered else "")
+                    raise DuplicateClaim(f"duplicate claim id {c.id}: declared in {first} "
+                                         f"and in {where}{hint}")
                 seen.add(id(c))
+                origin[c.id] = (where, is_registered)
                 claims.append(c)
     return claims
