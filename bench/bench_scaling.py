@@ -128,7 +128,7 @@ def loop_gd(X, y, width, eta, steps, seed):
 
 def gd_checker():
     from workbench.scaling.gd import sphere_points, train_relu_network
-    from derivations.ntk_loss import GD_SETTINGS, gd_exponent
+    from workbench_derivations.ntk_loss import GD_SETTINGS, gd_exponent
     X = sphere_points(2, 256)
     y = (X[:, 1] >= 0).astype(float)
     t_compile, _ = timed(lambda: loop_gd(X[:16], y[:16], 4, 0.1, 1, 0))

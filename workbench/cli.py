@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from ._version import __version__
 from .errors import WorkbenchError
 from .executors import usable_cores
 from .graph import premises, unblocks, why as why_chains
@@ -77,8 +78,9 @@ def sources_options(func):
             with _stdout_to_stderr() if kwargs.get("as_json") else contextlib.nullcontext():
                 claims = sources.load()
             if not claims:
-                raise WorkbenchError("no claims to work on: the built-in derivations are off "
-                                     "(--no-builtin) and no --file was given")
+                raise WorkbenchError("no claims to work on: " + (
+                    "the built-in derivations are off (--no-builtin) and no --file was given"
+                    if no_builtin else "the registered derivation modules declare none"))
             with Store(store_path) as store:
                 return func(*args, claims=claims, store=store, **kwargs)
         except WorkbenchError as exc:
@@ -88,7 +90,7 @@ def sources_options(func):
 
 
 @click.group()
-@click.version_option(package_name="workbench")
+@click.version_option(__version__, package_name="scaling-workbench")
 def main():
     """Executable claims about neural scaling laws, validated at high precision."""
 

@@ -6,8 +6,8 @@ Which files are *ours* (hashed by content) and which are *installed* (pinned by 
 - ``workbench`` itself, wherever it is installed: the source of the whole package
   (:func:`engine_digest`), so a validator or engine fix invalidates every stored result;
 - any module whose top-level package is registered in the ``workbench.derivations``
-  entry-point group (the built-in ``derivations`` and third-party topics), even when it is
-  installed into site-packages;
+  entry-point group (the built-in ``workbench_derivations`` and third-party topics), even
+  when it is installed into site-packages;
 - any other module whose file is outside the standard library and site-/dist-packages
   (user files, helper modules next to them, a project's own packages).
 

@@ -4,7 +4,7 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from derivations import asymptotics as A
+from workbench_derivations import asymptotics as A
 from workbench import verify
 
 

@@ -6,7 +6,7 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from derivations import kernel_spectra as K
+from workbench_derivations import kernel_spectra as K
 from workbench import Agree, Equality, MalformedStatement, RandomPoints, build_graph, premises, verify
 from workbench.loading import load
 from workbench.validate import validate_agree

@@ -7,7 +7,7 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from derivations import ntk_loss as N
+from workbench_derivations import ntk_loss as N
 from workbench import verify
 from workbench.graph import build_graph, statuses, why
 from workbench.loading import load

@@ -12,8 +12,8 @@ import os
 import pytest
 import sympy as sp
 
-from derivations import ntk_loss as N
-from derivations import sphere_targets as ST
+from workbench_derivations import ntk_loss as N
+from workbench_derivations import sphere_targets as ST
 from workbench import Derivation, Extrapolation, Grid
 from workbench.hashing import own_hash
 from workbench.validate.dispatch import run_check

@@ -6,7 +6,7 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from derivations import velikanov_yarotsky as V
+from workbench_derivations import velikanov_yarotsky as V
 from workbench import Agree, verify
 from workbench.loading import load
 from workbench.validate import validate_agree
