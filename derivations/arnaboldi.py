@@ -182,7 +182,18 @@ def gradient_flow_limit():
                               + ", ".join(f"{r:.4f}" for r in ratios[-1]) + " (-> 2)",
                           methods=["ODE in t at rtol 1e-12"],
                           measured={f"ratio at gamma/p={x}": Measured(", ".join(f"{r:.5f}" for r in rr), None, "2")
-                                    for x, rr in zip(xs[1:], ratios)})
+                                    for x, rr in zip(xs[1:], ratios)},
+                          details={"plot": _distance_series(xs, diffs[:, -1], times[-1])})
+
+
+def _distance_series(xs, distance, t):
+    """``|R_x - R_GF|`` at time ``t`` against ``x = gamma/p``, with the linear law ``c x`` whose
+    ``c`` is read at the smallest ``x`` (the claim: the distance is linear in ``x``)."""
+    from workbench.plotting import series
+    c = distance[-1] / xs[-1]
+    return series(xs, np.abs(distance), law=np.abs(c) * np.array(xs), xlabel="gamma/p",
+                  ylabel=f"|R - R_GF| at t = {t:g}", label="ODE at rtol 1e-12",
+                  law_label="linear in gamma/p")
 
 
 def noise_floor(x, Delta=0.1):
