@@ -1,28 +1,61 @@
 """workbench: executable claims about neural scaling laws, validated at high precision.
 
-The public API (everything a derivation module or notebook needs):
+The public API (everything a derivation module or notebook needs) is imported on first use
+(PEP 562): ``import workbench`` alone loads no sympy, numba, scipy, mpmath, networkx or
+matplotlib, so the command line starts fast and a warm no-op ``workbench verify`` never pays
+for them (see :mod:`workbench.manifest`).
 """
 
+import sys as _sys
+import types as _types
+from importlib import import_module as _import_module
+
 from ._version import __version__ as __version__
-from .claims import Claim as Claim, Derivation as Derivation, Kind as Kind
-from .errors import (ConvergenceError as ConvergenceError, CycleError as CycleError,
-                     DuplicateClaim as DuplicateClaim, GraphError as GraphError,
-                     InvalidParameter as InvalidParameter, LoadError as LoadError,
-                     MalformedStatement as MalformedStatement, SequenceError as SequenceError,
-                     UnknownPremise as UnknownPremise, WorkbenchError as WorkbenchError)
-from .evidence import Evidence as Evidence, Measured as Measured
-from .premises import Premises as Premises
-from .statements import (Agree as Agree, Agreement as Agreement, Asymptotic as Asymptotic,
-                         Equality as Equality, FreeForm as FreeForm, Inequality as Inequality,
-                         Statement as Statement)
-from .validate import (Extrapolation as Extrapolation, Grid as Grid,
-                       MeanWithinSE as MeanWithinSE, RandomPoints as RandomPoints,
-                       TwoPrecisions as TwoPrecisions, Validator as Validator,
-                       ValidatorBase as ValidatorBase, default_validator as default_validator,
-                       run_check as run_check)
-from .graph import (around as around, build_graph as build_graph, premises as premises,
-                    statuses as statuses, unblocks as unblocks, why as why)
-from .store import Store as Store
-from .verify import Report as Report, current_report as current_report, verify as verify
-from .export import export_latex as export_latex, to_dot as to_dot
-from .loading import load_file as load_file
+
+#: public name -> submodule that defines it
+_API = {
+    **dict.fromkeys(("Claim", "Derivation", "Kind"), "claims"),
+    **dict.fromkeys(("ConvergenceError", "CycleError", "DuplicateClaim", "GraphError",
+                     "InvalidParameter", "LoadError", "MalformedStatement", "SequenceError",
+                     "UnknownPremise", "WorkbenchError"), "errors"),
+    **dict.fromkeys(("Evidence", "Measured"), "evidence"),
+    "Premises": "premises",
+    **dict.fromkeys(("Agree", "Agreement", "Asymptotic", "Equality", "FreeForm", "Inequality",
+                     "Statement"), "statements"),
+    **dict.fromkeys(("Extrapolation", "Grid", "MeanWithinSE", "RandomPoints", "TwoPrecisions",
+                     "Validator", "ValidatorBase", "default_validator", "run_check"), "validate"),
+    **dict.fromkeys(("around", "build_graph", "premises", "statuses", "unblocks", "why"), "graph"),
+    "Store": "store",
+    **dict.fromkeys(("Report", "current_report", "verify"), "verify"),
+    **dict.fromkeys(("export_latex", "to_dot"), "export"),
+    "load_file": "loading",
+}
+
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str):
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+    value = getattr(_import_module(f".{module}", __name__), name)
+    globals()[name] = value          # cached: later lookups are plain attribute reads
+    return value
+
+
+class _Package(_types.ModuleType):
+    """``workbench.verify`` and ``workbench.premises`` are the API's functions, as they were
+    when the package imported everything: importing the submodules of the same names does not
+    rebind them to the modules (import those as ``from workbench.verify import ...``)."""
+
+    def __setattr__(self, name, value):
+        if name in ("verify", "premises") and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_API))

@@ -23,7 +23,6 @@ from rich.console import Console
 from ._version import __version__
 from .errors import WorkbenchError
 from .executors import usable_cores
-from .graph import premises, unblocks, why as why_chains
 from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from .loading import Sources
 from .printing import text
@@ -63,7 +62,13 @@ def _warnings_to_stderr():
         logger.propagate = False
 
 
-def sources_options(func):
+def sources_options(func=None, *, lazy=False):
+    """Options --file, --no-builtin, --store; the command gets ``claims`` (loaded) and ``store``.
+    With ``lazy``, ``claims`` is the :class:`~workbench.loading.Sources` itself, for
+    :func:`workbench.verify.verify` to load through the store's manifests."""
+    if func is None:
+        return functools.partial(sources_options, lazy=lazy)
+
     @click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False),
                   help="A Python file of claims to load beside the built-in derivations (repeatable).")
     @click.option("--no-builtin", is_flag=True, help="Do not load the built-in derivations.")
@@ -74,6 +79,9 @@ def sources_options(func):
         _warnings_to_stderr()
         try:
             sources = Sources(builtin=not no_builtin, files=tuple(files))
+            if lazy and (sources.builtin or sources.files):
+                with Store(store_path) as store:
+                    return func(*args, claims=sources, store=store, **kwargs)
             # with --json nothing but the JSON goes to stdout, not even a print at import time
             with _stdout_to_stderr() if kwargs.get("as_json") else contextlib.nullcontext():
                 claims = sources.load()
@@ -97,7 +105,7 @@ def main():
 
 @main.command()
 @click.argument("ids", nargs=-1)
-@sources_options
+@sources_options(lazy=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--force", is_flag=True, help="Re-run checks even when a stored result is current.")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(min=1),
@@ -228,6 +236,7 @@ def _sections(claims, store, ids, one):
 
 
 def _show_one(out, report, cid):
+    from .graph import premises, unblocks
     G = report.graph
     for row in text.claim_section(report, cid, sorted(premises(G, cid)), sorted(unblocks(G, cid))):
         out.print(row)
@@ -243,6 +252,7 @@ def why(ids, claims, store):
 
 
 def _why_one(out, report, cid):
+    from .graph import why as why_chains
     own = {i: (r.own or "unchecked") for i, r in report.results.items()}
     chains = [] if report.results[cid].status == "verified" else \
         why_chains(report.graph.subgraph(report.results), own, cid)

@@ -159,25 +159,44 @@ def is_ours(name: str, path: str | None) -> bool:
     return top in _registered_roots() or not _installed(path)
 
 
-def _locate(name: str) -> str | None:
-    """The file of module ``name``, without importing it (parent packages are not imported)."""
-    mod = sys.modules.get(name)
+def _find_spec(name: str, search):
+    """The spec of ``name`` from the meta-path finders (as the import system asks them, so an
+    editable install's finder is consulted too), given its parent's search locations;
+    nothing is imported (finders only look)."""
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        if find is None:
+            continue
+        try:
+            spec = find(name, search)
+        except (ImportError, ValueError, TypeError, AttributeError):
+            continue
+        if spec is not None:
+            return spec
+    return None
+
+
+def _locate(name: str, loaded: bool = True) -> str | None:
+    """The file of module ``name``, without importing it (parent packages are not imported).
+
+    With ``loaded`` (the default) a module already imported answers with its ``__file__``
+    (and an imported parent with its ``__path__``); ``loaded=False`` looks at the files only,
+    as a fresh process would (used by :mod:`workbench.manifest`).
+    """
+    mod = sys.modules.get(name) if loaded else None
     if mod is not None:
         return getattr(mod, "__file__", None)
     parts = name.split(".")
     search, spec = None, None
     for i in range(len(parts)):
         sub = ".".join(parts[:i + 1])
-        loaded = sys.modules.get(sub)
-        if loaded is not None:
-            search, spec = getattr(loaded, "__path__", None), loaded.__spec__
+        parent_loaded = sys.modules.get(sub) if loaded else None
+        if parent_loaded is not None:
+            search, spec = getattr(parent_loaded, "__path__", None), parent_loaded.__spec__
         else:
             if i > 0 and search is None:
                 return None
-            try:
-                spec = importlib.machinery.PathFinder.find_spec(sub, search)
-            except (ImportError, ValueError):
-                return None
+            spec = _find_spec(sub, search)
             if spec is None:
                 return None
             search = spec.submodule_search_locations

@@ -67,6 +67,13 @@ _ATOMS = (str, int, float, bool, type(None), complex, bytes)
 _MAX_DEPTH = 12          # object attributes followed this deep, then pickled
 _IMPORT_NAME = dis.opmap["IMPORT_NAME"]
 _warned: set[str] = set()
+_volatile_count = [0]    # how many values could not be hashed stably (read by the manifest)
+
+
+def volatile_count() -> int:
+    """How many values this process has hashed as *volatile* (a different hash on every
+    call); a claim whose hashing raised it must never have its hash remembered."""
+    return _volatile_count[0]
 
 
 def _top(module_name) -> str:
@@ -187,6 +194,7 @@ class _Fingerprinter:
     @staticmethod
     def _volatile(obj) -> str:
         what = _name(type(obj))
+        _volatile_count[0] += 1
         if what not in _warned:
             _warned.add(what)
             warnings.warn(f"cannot hash a {what} stably; results depending on it are never reused",
@@ -326,6 +334,7 @@ def own_hash(claim, *, _memo: dict | None = None) -> str:
     if "engine" not in memo:
         memo["engine"] = deps.engine_digest()
         memo["libraries"] = repr(sorted(deps.library_versions().items()))
+    memo.setdefault("reached", set()).update(fp.modules)    # read by workbench.manifest
     modules = deps.closure_digest(sorted(fp.modules), memo.setdefault("modules", {}))
     whole = "\n".join([text, "modules=" + modules, "engine=" + memo["engine"],
                        "libraries=" + memo["libraries"]])
@@ -335,11 +344,7 @@ def own_hash(claim, *, _memo: dict | None = None) -> str:
 def effective_hashes(G) -> dict[str, str]:
     """Merkle hashes: own hash plus the effective hashes of the premises."""
     import networkx as nx
-    out: dict[str, str] = {}
     memo: dict = {}
-    for n in nx.lexicographical_topological_sort(G):
-        claim = G.nodes[n]["claim"]
-        premise_part = ",".join(f"{p}={out[p]}" for p in sorted(G.predecessors(n)))
-        own = own_hash(claim, _memo=memo)
-        out[n] = hashlib.sha256((own + "|" + premise_part).encode()).hexdigest()
-    return out
+    own = {n: own_hash(G.nodes[n]["claim"], _memo=memo) for n in nx.lexicographical_topological_sort(G)}
+    from .manifest import merkle
+    return merkle(G, own)

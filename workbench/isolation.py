@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .evidence import Evidence
-from .validate import run_check
 
 __all__ = ["DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "EXCERPT", "GRACE", "run_isolated",
            "run_in_process"]
@@ -75,6 +74,7 @@ _THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
 def run_in_process(claim) -> Evidence:
     """The claim's check in this process: mpmath reset and ``sys.exit`` caught (by
     :func:`~workbench.validate.run_check`); no time or memory limit, nothing captured."""
+    from .validate import run_check   # imported when a check runs, not with the module
     return run_check(claim)
 
 
@@ -130,6 +130,7 @@ def _child(claim, result_fd: int, out_fd: int, err_fd: int, memory_mb: float | N
             resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
         for var in _THREAD_VARS:               # BLAS libraries first loaded by the check
             os.environ[var] = "1"
+        from .validate import run_check   # the parent imported it before forking (verify)
         payload = run_check(claim).to_json().encode()
         view = memoryview(payload)
         while view:
@@ -329,6 +330,7 @@ def run_isolated(claims: Iterable, on_done: Callable[[object, Evidence], None], 
     """
     from threadpoolctl import threadpool_limits
 
+    from . import validate  # noqa: F401 - imported once here, shared by every forked child
     queue = list(claims)[::-1]
     memory_mb = _limit(memory_mb)
     running: dict[int, _Job] = {}

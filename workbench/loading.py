@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution, entry_points
 from pathlib import Path
 
-from .claims import Claim, Derivation
 from .errors import DuplicateClaim, LoadError, WorkbenchError
+
+# workbench.claims (and through it sympy) is imported when claims are loaded, not with this
+# module: the CLI and the manifest path (workbench.manifest) need the registrations only
 
 __all__ = ["Sources", "builtin_modules", "unregistered_reason", "load_module", "load_file",
            "load"]
@@ -78,7 +80,8 @@ def unregistered_reason() -> str:
             f"`pip install -e .` in the checkout (or pass --file with your own claims)")
 
 
-def _derivations_in(module) -> list[Derivation]:
+def _derivations_in(module) -> list:
+    from .claims import Derivation
     found, seen = [], set()
     for value in vars(module).values():
         if isinstance(value, Derivation) and id(value) not in seen:
@@ -106,7 +109,7 @@ def _not_installed(name: str, exc: ModuleNotFoundError) -> LoadError | None:
                      f"workbench checkout: `pip install -e .`) or delete its metadata folder")
 
 
-def load_module(name: str) -> list[Derivation]:
+def load_module(name: str) -> list:
     """Import a derivation module by name and return the derivations it defines."""
     try:
         module = importlib.import_module(name)
@@ -116,7 +119,7 @@ def load_module(name: str) -> list[Derivation]:
     return _derivations_in(module)
 
 
-def load_file(path: str | Path) -> list[Derivation]:
+def load_file(path: str | Path) -> list:
     """Execute a claim file and return the derivations it defines."""
     path = Path(path).resolve()
     if not path.is_file():
@@ -150,11 +153,11 @@ class Sources:
     builtin: bool = True
     files: tuple[str, ...] = ()
 
-    def load(self) -> list[Claim]:
+    def load(self) -> list:
         return load(self.builtin, self.files)
 
 
-def load(builtin: bool = True, files=()) -> list[Claim]:
+def load(builtin: bool = True, files=()) -> list:
     """All claims from the built-in derivations and the given files.
 
     When built-in derivations are asked for but none is registered: with no ``files``,

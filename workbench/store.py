@@ -59,6 +59,20 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_claim ON runs (claim_id, claim_hash);
 """
 
+# a separate statement: a read-only store made before manifests existed still opens
+_MANIFEST_SCHEMA = """
+CREATE TABLE IF NOT EXISTS manifests (
+    module TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    written REAL NOT NULL,
+    PRIMARY KEY (module, key)
+);
+"""
+
+#: Manifest rows kept per derivation module (the newest; older keys are dropped).
+MANIFESTS_KEPT = 4
+
 
 def default_store_path() -> Path:
     env = os.environ.get("WORKBENCH_STORE")
@@ -106,6 +120,10 @@ class Store:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise WorkbenchError(f"cannot open the result store {self.path}: {exc}") from None
+        try:
+            self._db.executescript(_MANIFEST_SCHEMA)
+        except sqlite3.Error:   # read-only: no manifests are kept, lookups find none
+            pass
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error:   # a read-only store can still be read
@@ -200,6 +218,35 @@ class Store:
         row = self._db.execute("SELECT runtime FROM runs WHERE claim_id = ? ORDER BY id DESC LIMIT 1",
                                (claim_id,)).fetchone()
         return row[0] if row else None
+
+    # -- manifests of derivation modules (see workbench.manifest) ---------------------------
+    def manifests(self, module: str) -> list[tuple[str, str]]:
+        """``(key, data)`` of the manifest rows of a derivation module, newest first.  The rows
+        are read as stored: :mod:`workbench.manifest` validates them (a bad row is ignored)."""
+        try:
+            return [(str(k), str(d)) for k, d in self._db.execute(
+                "SELECT key, data FROM manifests WHERE module = ? ORDER BY written DESC",
+                (module,)).fetchall()]
+        except sqlite3.Error as exc:
+            log.debug("the manifests of %s cannot be read and are ignored: %s", module, exc)
+            return []
+
+    def record_manifest(self, module: str, key: str, data: str) -> bool:
+        """Keep a manifest row (replacing one of the same key; only the newest
+        :data:`MANIFESTS_KEPT` per module stay).  Best effort: False when the store would not
+        take it (a manifest is only a shortcut; results are never at stake)."""
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO manifests (module, key, data, written) "
+                                 "VALUES (?, ?, ?, ?)", (module, key, data, time.time()))
+                self._db.execute(
+                    "DELETE FROM manifests WHERE module = ? AND key NOT IN (SELECT key FROM "
+                    "manifests WHERE module = ? ORDER BY written DESC LIMIT ?)",
+                    (module, module, MANIFESTS_KEPT))
+            return True
+        except sqlite3.Error as exc:
+            log.debug("manifest of %s not stored: %s", module, exc)
+            return False
 
     def history(self, claim_id: str) -> list[Run]:
         """All readable runs of a claim, newest first (any version)."""

@@ -19,14 +19,17 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
-from .claims import Claim, Derivation
 from .errors import WorkbenchError
 from .evidence import Evidence
 from .executors import EXECUTORS, usable_cores
 from .graph import build_graph, premises, statuses
-from .hashing import effective_hashes
 from .isolation import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, run_in_process, run_isolated
+from .loading import Sources
 from .store import Store, StoreBusy
+
+# claims, hashing and the validators import sympy, numpy and the science modules: they are
+# imported when claims are built or hashed, not with this module (a warm no-op run reads
+# manifests instead, see workbench.manifest)
 
 __all__ = ["Result", "Report", "verify", "current_report", "select"]
 
@@ -37,7 +40,7 @@ log = logging.getLogger(__name__)
 class Result:
     """The state of one claim after a run (or from the store)."""
 
-    claim: Claim
+    claim: "Claim"   # or a workbench.manifest.ClaimStub (module not imported)
     status: str
     hash: str
     evidence: Evidence | None = None
@@ -88,7 +91,10 @@ class Report:
         return report_html(self)
 
 
-def _claims_of(items) -> list[Claim]:
+def _claims_of(items) -> list:
+    from .claims import Claim, Derivation
+    if isinstance(items, Sources):
+        return items.load()
     if isinstance(items, (Derivation, Claim)):
         items = [items]
     out = []
@@ -133,6 +139,7 @@ def _report(G, hashes, evidence, cached, selected, runtime=0.0) -> Report:
 
 def current_report(claims, store: Store | None, ids=None) -> Report:
     """Statuses from stored results only (nothing is run); missing or stale ones are unchecked."""
+    from .hashing import effective_hashes
     G = build_graph(_claims_of(claims))
     hashes = effective_hashes(G)
     selected = select(G, ids)
@@ -147,6 +154,47 @@ def current_report(claims, store: Store | None, ids=None) -> Report:
 
 
 # -- running ----------------------------------------------------------------------
+def _lookups(todo_all, hashes, store, force):
+    """``(evidence, cached, todo)``: the stored results that stand for a run, and the rest."""
+    evidence: dict[str, Evidence] = {}
+    cached: set[str] = set()
+    todo = []
+    for i in todo_all:
+        run = None if (force or store is None) else store.lookup(i, hashes[i])
+        if _reusable(run):
+            evidence[i] = run.evidence
+            cached.add(i)
+        else:
+            todo.append(i)
+    return evidence, cached, todo
+
+
+def _plan_sources(sources: Sources, ids, store, force):
+    """Graph, hashes, selection and lookups for claims given as :class:`Sources`: derivation
+    modules with a current manifest are not imported (:mod:`workbench.manifest`) unless one
+    of their claims must run, which imports that module and recomputes its hashes."""
+    from .manifest import merkle, resolve
+    res = resolve(sources, store)
+    checked = False
+    while True:
+        if not res.claims:
+            raise WorkbenchError("no claims to work on: the registered derivation modules "
+                                 "declare none")
+        G = build_graph(res.claims)
+        hashes = merkle(G, res.own)
+        selected = select(G, ids)
+        if store is not None and not checked:
+            store.ensure_writable()
+            checked = True
+        todo_all = sorted(_closure(G, selected))
+        evidence, cached, todo = _lookups(todo_all, hashes, store, force)
+        stubbed = {G.nodes[i]["claim"].module for i in todo
+                   if getattr(G.nodes[i]["claim"], "stub", False)}
+        if not stubbed:
+            return G, hashes, selected, todo_all, evidence, cached, todo
+        res.realise(stubbed)
+
+
 def _reusable(run) -> bool:
     """A stored run may stand for a new one unless it is an error (errors are re-run:
     a crash, a timeout or a full disk says nothing about the claim)."""
@@ -168,7 +216,10 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
 
     Parameters
     ----------
-    claims : Derivation, Claim, or iterable of them
+    claims : Derivation, Claim, iterable of them, or :class:`~workbench.loading.Sources`
+        Given as ``Sources`` (what the CLI does), a derivation module whose manifest in
+        ``store`` is current is not imported unless one of its claims must run
+        (:mod:`workbench.manifest`); the report is the same.
     ids : list of str, optional
         Which claims (ids, topics or globs); default all.  Their premises are
         verified too, since a claim's status depends on them.
@@ -217,22 +268,17 @@ def verify(claims, ids=None, *, store: Store | None = None, force: bool = False,
     if jobs < 1:
         raise WorkbenchError(f"jobs must be >= 1, got {jobs}")
     t0 = time.perf_counter()
-    G = build_graph(_claims_of(claims))
-    hashes = effective_hashes(G)
-    selected = select(G, ids)
-    if store is not None:
-        store.ensure_writable()
-    todo_all = sorted(_closure(G, selected))
-    evidence: dict[str, Evidence] = {}
-    cached: set[str] = set()
-    todo = []
-    for i in todo_all:
-        run = None if (force or store is None) else store.lookup(i, hashes[i])
-        if _reusable(run):
-            evidence[i] = run.evidence
-            cached.add(i)
-        else:
-            todo.append(i)
+    if isinstance(claims, Sources):
+        G, hashes, selected, todo_all, evidence, cached, todo = _plan_sources(claims, ids, store, force)
+    else:
+        from .hashing import effective_hashes
+        G = build_graph(_claims_of(claims))
+        hashes = effective_hashes(G)
+        selected = select(G, ids)
+        if store is not None:
+            store.ensure_writable()
+        todo_all = sorted(_closure(G, selected))
+        evidence, cached, todo = _lookups(todo_all, hashes, store, force)
     total, done = len(todo_all), 0
     unstored: list[str] = []
 
