@@ -31,8 +31,10 @@ import sympy as sp
 
 from workbench import Derivation, Evidence, Extrapolation, Grid, Measured
 from workbench.kernels import eigenvalue, kernel, multiplicity
-from workbench.scaling import loss_mp
-from workbench.scaling.targets import gamma_ratio, hemisphere_coefficient, hemisphere_energy
+from workbench.scaling.balls import gamma_ratio_arb
+from workbench.scaling.loss import loss_arb
+from workbench.scaling.targets import (gamma_ratio, hemisphere_coefficient, hemisphere_energy,
+                                       hemisphere_energy_arb)
 
 from . import kernel_spectra as KS
 from . import sphere_targets as ST
@@ -53,11 +55,18 @@ def odd_eigenvalue(d, j):
     return gamma_ratio(j, mp.mpf(1) / 2, mp.mpf(1 + d) / 2) ** 2 * mp.gamma(mp.mpf(d) / 2) ** 2 / (2 * mp.pi ** 2)
 
 
+def odd_eigenvalue_arb(d, j):
+    """:func:`odd_eigenvalue` in flint balls (``j`` an arb or arb_series), for :func:`loss_arb`."""
+    from flint import arb
+    ratio = gamma_ratio_arb(j, arb(1) / 2, arb(1 + d) / 2)
+    return ratio ** 2 * (arb(d) / 2).gamma() ** 2 / (2 * arb.pi() ** 2)
+
+
 def hemisphere_loss(tt, d, bias=True):
     """``L(t) = (1/2) sum_k E_k exp(-2 mu_k t)`` for the hemisphere and the ReLU NTK, exactly.
 
     Degrees 0 and 1 directly (exact mu_0, mu_1 of the kernel); odd ``k = 2j+1 >= 3`` by
-    :func:`workbench.scaling.loss_mp` over ``j >= 1`` (with bias) -- or as the constant they
+    :func:`workbench.scaling.loss.loss_arb` (flint balls) over ``j >= 1`` (with bias) -- or as the constant they
     contribute (without bias, where ``mu_k = 0``).
     """
     tt = mp.mpf(tt)
@@ -65,8 +74,8 @@ def hemisphere_loss(tt, d, bias=True):
     head = mp.fsum(multiplicity(d, kk) * hemisphere_coefficient(d, kk) ** 2
                    * mp.exp(-2 * eigenvalue(kern, d, kk) * tt) for kk in (0, 1)) / 2
     if bias:
-        return head + loss_mp(lambda j: odd_eigenvalue(d, j), lambda j: hemisphere_energy(d, j), tt,
-                              direct=1000, order=6)
+        return head + loss_arb(lambda j: odd_eigenvalue_arb(d, j), lambda j: hemisphere_energy_arb(d, j),
+                               tt, direct=1000, order=6)
     return head + odd_energy_beyond_one(d) / 2
 
 

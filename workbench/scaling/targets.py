@@ -38,7 +38,8 @@ from ..errors import InvalidParameter
 from ..kernels import funk_hecke_constant, legendre_sphere, multiplicity
 
 __all__ = ["jump_coefficient", "zonal_coefficient_quadrature", "hemisphere_coefficient",
-           "degree_multiplicity", "gamma_ratio", "hemisphere_energy", "jump_tail_constant", "jump_energies", "jump_norm2"]
+           "degree_multiplicity", "gamma_ratio", "hemisphere_energy",
+           "hemisphere_energy_arb", "jump_tail_constant", "jump_energies", "jump_norm2"]
 
 
 def _check(d, a, m):
@@ -159,6 +160,27 @@ def hemisphere_energy(d: int, j):
     j = mp.mpf(j)
     ratio = gamma_ratio(j, mp.mpf(1) / 2, mp.mpf(1 + d) / 2) ** 2
     return degree_multiplicity(d, 2 * j + 1) * mp.gamma(mp.mpf(d) / 2) ** 2 * ratio / (4 * mp.pi ** 2)
+
+
+def hemisphere_energy_arb(d: int, j):
+    """:func:`hemisphere_energy` in flint balls: ``j`` an ``arb`` or an ``arb_series`` (for
+    exact derivatives in j), at flint's ambient precision (for :func:`workbench.scaling.loss.loss_arb`)."""
+    from flint import arb
+
+    from .balls import gamma_ratio_arb
+    half = arb(1) / 2
+    ratio = gamma_ratio_arb(j, half, arb(1 + d) / 2)
+    k = 2 * j + 1
+    mult = arb(2) if d == 2 else (2 * k + d - 2) * _rising_poly(k, d - 3) / arb.fac_ui(d - 2)
+    return mult * (arb(d) / 2).gamma() ** 2 * ratio ** 2 / (4 * arb.pi() ** 2)
+
+
+def _rising_poly(k, m):
+    """``(k + 1) (k + 2) ... (k + m)`` (1 for ``m <= 0``), for balls and series alike."""
+    out = 1
+    for i in range(1, m + 1):
+        out = (k + i) * out
+    return out
 
 
 def jump_energies(d: int, kmax: int, a, m: int = 0):
