@@ -23,8 +23,6 @@ from ..errors import ConvergenceError
 
 __all__ = ["to_arb", "to_mpf", "series_length", "expm1", "log1p", "gamma_ratio_arb", "GUARD_BITS"]
 
-_TWO = arb(2)
-
 #: extra bits carried by the arb evaluations beyond the ambient mpmath precision
 GUARD_BITS = 40
 
@@ -40,8 +38,7 @@ def to_arb(x) -> arb:
         if exp:                      # inf / nan have man == 0 and a non-zero special exponent
             raise ValueError(f"cannot convert {x} to an arb ball")
         return arb(0)
-    with flint.ctx.workprec(max(flint.ctx.prec, int(man).bit_length() + 2)):
-        return arb(fmpz(-man if sign else man)) * _TWO ** exp     # a power of two: exact
+    return arb((-int(man) if sign else int(man), int(exp)))     # mantissa and exponent: exact
 
 
 def to_mpf(x: arb, need_bits: int | None = None):
@@ -109,14 +106,34 @@ def _extra_bits(z) -> int:
     return 20 + l2 + l2.bit_length()
 
 
+def _accuracy(x) -> int:
+    """Relative accuracy in bits of a ball, or of a series' least accurate coefficient."""
+    if isinstance(x, arb_series):
+        return min((c.rel_accuracy_bits() for c in x.coeffs() if not c.is_zero()), default=10 ** 9)
+    return x.rel_accuracy_bits()
+
+
+def _gamma_quotient(z, a, b, prec, extra):
+    """``Gamma(z + a) / Gamma(z + b)`` for an exact ``z`` (a ball of radius 0, or a series
+    with exact coefficients): flint's Gamma of an exact argument is accurate to its precision
+    at any size, so ``prec + 8`` bits usually suffice; if the result is not accurate to
+    ``prec`` bits (``z + a`` rounded at large ``z``), again with ``extra`` more."""
+    with flint.ctx.workprec(prec + 8):
+        r = (z + a).gamma() / (z + b).gamma()
+    if _accuracy(r) < prec:
+        with flint.ctx.workprec(prec + extra):
+            r = (z + a).gamma() / (z + b).gamma()
+    return r
+
+
 def gamma_ratio_arb(z, a, b):
     """``Gamma(z + a) / Gamma(z + b)`` as an arb (arb_series) at the ambient flint precision,
     ``z > 0`` real (an arb or an arb_series), ``a, b >= 0`` exact (int, mpf, or arb).
 
     When ``b - a`` is a positive integer ``m <= 64`` this is ``1 / ((z+a)(z+a+1)...(z+b-1))``;
     beyond ``z = 2^(prec+8)`` the first two terms of the asymptotic series are exact to the
-    precision; otherwise both Gamma functions are evaluated at the midpoint of ``z`` with ``log2(z log z)``
-    extra bits (what the ratio cancels at large ``z``), and the ball is widened by the
+    precision; otherwise both Gamma functions are evaluated at the midpoint of ``z`` (with
+    ``log2(z log z)`` extra bits if the first try is not accurate), and the ball is widened by the
     propagated radius of ``z`` (the ratio's logarithmic derivative is ``psi(z+a) - psi(z+b)``,
     at most ``2 |a - b| / (z + min(a, b))`` for ``z + min(a, b) >= 1``).
     """
@@ -134,19 +151,17 @@ def gamma_ratio_arb(z, a, b):
     if _log2_abs(c) > prec + 8:
         # 1/z below the precision: z^(a-b) (1 + (a-b)(a+b-1)/(2z)) is exact to it (the next
         # term is O(z^-2) relative)
-        r = z ** (a - b) * (1 + (a - b) * (a + b - 1) / (2 * z))
+        with flint.ctx.workprec(prec + _log2_abs(c).bit_length() + 10):   # z^s loses log2(log z) bits
+            r = z ** (a - b) * (1 + (a - b) * (a + b - 1) / (2 * z))
         if isinstance(r, arb):          # the omitted terms: below (|a| + |b| + 1)^4 / z^2 relative
             bound = (abs(a) + abs(b) + 1) ** 4 / (abs(z) - abs(z).rad()) ** 2
             r = arb(r.mid(), (r.rad() + abs(r) * bound).upper())
         return r
     if isinstance(z, arb_series):
-        with flint.ctx.workprec(prec + _extra_bits(z)):
-            r = (z + a).gamma() / (z + b).gamma()
-        return r
+        return _gamma_quotient(z, a, b, prec, _extra_bits(z))
     z = to_arb(z)
     mid, rad = z.mid(), z.rad()
-    with flint.ctx.workprec(prec + _extra_bits(z)):
-        r = (mid + a).gamma() / (mid + b).gamma()
+    r = _gamma_quotient(mid, a, b, prec, _extra_bits(z))
     with flint.ctx.workprec(prec):
         r = +r
         if not rad.is_zero():
