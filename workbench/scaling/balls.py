@@ -12,7 +12,6 @@ expansion, used for exact derivatives), so one callable serves values and deriva
 
 from __future__ import annotations
 
-import math
 from contextlib import contextmanager
 
 import flint
