@@ -28,11 +28,14 @@ import math
 
 import mpmath as mp
 import sympy as sp
+from flint import arb
 
 from workbench import Derivation, Evidence, Extrapolation, Grid, Measured
 from workbench.kernels import eigenvalue, kernel, multiplicity
-from workbench.scaling import loss_mp
-from workbench.scaling.targets import gamma_ratio, hemisphere_coefficient, hemisphere_energy
+from workbench.scaling.balls import gamma_ratio_arb
+from workbench.scaling.loss import loss_arb
+from workbench.scaling.targets import (gamma_ratio, hemisphere_coefficient, hemisphere_energy,
+                                       hemisphere_energy_arb)
 
 from . import kernel_spectra as KS
 from . import sphere_targets as ST
@@ -53,11 +56,33 @@ def odd_eigenvalue(d, j):
     return gamma_ratio(j, mp.mpf(1) / 2, mp.mpf(1 + d) / 2) ** 2 * mp.gamma(mp.mpf(d) / 2) ** 2 / (2 * mp.pi ** 2)
 
 
+def odd_eigenvalue_arb(d, j, ratio=None):
+    """:func:`odd_eigenvalue` in flint balls (``j`` an arb or arb_series), for :func:`loss_arb`;
+    ``ratio`` is ``Gamma(j + 1/2) / Gamma(j + (d+1)/2)`` if already known."""
+    from flint import arb
+    if ratio is None:
+        ratio = gamma_ratio_arb(j, arb(1) / 2, arb(1 + d) / 2)
+    return ratio ** 2 * (arb(d) / 2).gamma() ** 2 / (2 * arb.pi() ** 2)
+
+
+def _same_argument_memo(f):
+    """``f(j)`` remembered for the last ``j`` *object* (arb balls are immutable, and the memo
+    holds a reference, so ``is`` means the same value at the same flint precision): loss_arb
+    asks for ``mu(j)`` and ``E(j)`` of one ``j`` in turn, and both start from one Gamma ratio."""
+    last = [None, None]
+
+    def g(j):
+        if last[0] is not j:
+            last[0], last[1] = j, f(j)
+        return last[1]
+    return g
+
+
 def hemisphere_loss(tt, d, bias=True):
     """``L(t) = (1/2) sum_k E_k exp(-2 mu_k t)`` for the hemisphere and the ReLU NTK, exactly.
 
     Degrees 0 and 1 directly (exact mu_0, mu_1 of the kernel); odd ``k = 2j+1 >= 3`` by
-    :func:`workbench.scaling.loss_mp` over ``j >= 1`` (with bias) -- or as the constant they
+    :func:`workbench.scaling.loss.loss_arb` (flint balls) over ``j >= 1`` (with bias) -- or as the constant they
     contribute (without bias, where ``mu_k = 0``).
     """
     tt = mp.mpf(tt)
@@ -65,8 +90,10 @@ def hemisphere_loss(tt, d, bias=True):
     head = mp.fsum(multiplicity(d, kk) * hemisphere_coefficient(d, kk) ** 2
                    * mp.exp(-2 * eigenvalue(kern, d, kk) * tt) for kk in (0, 1)) / 2
     if bias:
-        return head + loss_mp(lambda j: odd_eigenvalue(d, j), lambda j: hemisphere_energy(d, j), tt,
-                              direct=1000, order=6)
+        # mu_k and E_k share the ratio Gamma(j + 1/2) / Gamma(j + (d+1)/2): one evaluation per j
+        ratio = _same_argument_memo(lambda j: gamma_ratio_arb(j, arb(1) / 2, arb(1 + d) / 2))
+        return head + loss_arb(lambda j: odd_eigenvalue_arb(d, j, ratio(j)),
+                               lambda j: hemisphere_energy_arb(d, j, ratio(j)), tt, direct=1000, order=6)
     return head + odd_energy_beyond_one(d) / 2
 
 

@@ -9,7 +9,7 @@ The theorem: ``lambda_n ~ Lambda n^-nu`` and ``sum_{k>=n} c_k^2 ~ K n^-kappa`` g
 
 Here it is checked on exact power-law sequences ``lambda_n = Lambda n^-nu``,
 ``c_n^2 = K (n^-kappa - (n+1)^-kappa)`` (so the tail is exactly ``K n^-kappa``), summed at
-30-45 digits (Euler-Maclaurin tail, :func:`workbench.scaling.loss_mp`) and extrapolated in
+30-60 digits (Euler-Maclaurin tail, :func:`workbench.scaling.loss.loss_arb`: flint balls) and extrapolated in
 ``t``; the first correction is derived here (replace ``c_n^2`` by ``K kappa int_n^{n+1}
 s^(-kappa-1) ds``; the floor of ``s`` costs half a derivative on average):
 
@@ -26,7 +26,10 @@ import numpy as np
 import sympy as sp
 
 from workbench import Derivation, Extrapolation, Grid, TwoPrecisions
+from flint import fmpq
 from workbench.scaling import loss_curve, loss_mp
+from workbench.scaling.balls import expm1, log1p
+from workbench.scaling.loss import loss_arb
 
 D = Derivation("velikanov_yarotsky", title="Loss asymptotics of gradient flow from spectra",
                source="Velikanov & Yarotsky 2021, arXiv 2105.00507 (NeurIPS 2021)")
@@ -49,11 +52,12 @@ def _mpq(x):
 
 def power_law_loss(tt, nu, kappa, Lam, K):
     """``L(t)`` for ``lambda_n = Lambda n^-nu``, ``c_n^2 = K (n^-kappa - (n+1)^-kappa)``, exactly."""
-    nu, kappa, Lam, K = _mpq(nu), _mpq(kappa), _mpq(Lam), _mpq(K)
+    # the terms in flint balls (loss_arb); the parameters as exact rationals (fmpq)
+    nu, kappa, Lam, K = (fmpq(sp.Rational(x).p, sp.Rational(x).q) for x in (nu, kappa, Lam, K))
     # n^-kappa - (n+1)^-kappa without cancellation at large n (the Euler-Maclaurin integral
     # reaches n ~ 10^100): n^-kappa (1 - (1 + 1/n)^-kappa) = -n^-kappa expm1(-kappa log1p(1/n))
-    c2 = lambda n: -K * n ** -kappa * mp.expm1(-kappa * mp.log1p(1 / n))  # noqa: E731
-    return loss_mp(lambda n: Lam * n ** -nu, c2, tt)
+    c2 = lambda n: -K * n ** -kappa * expm1(-kappa * log1p(1 / n))  # noqa: E731
+    return loss_arb(lambda n: Lam * n ** -nu, c2, tt)
 
 
 def leading_term(nu, kappa, Lam, K):

@@ -197,3 +197,81 @@ def loss_mp(eigenvalue, coefficient2, t, modes=mp.inf, direct: int = 32, order: 
         for j in range(1, order + 1):
             em += mp.bernoulli(2 * j) / mp.factorial(2 * j) * db[2 * j - 1] * mp.factorial(2 * j - 1)
     return (head + integral + em) / 2
+
+
+def loss_arb(eigenvalue, coefficient2, t, modes=mp.inf, direct: int = 32, order: int = 12):
+    """:func:`loss_mp` with the terms evaluated in python-flint ``arb`` balls (C): the same sum,
+    the same algorithm (skip, ``direct`` terms, Euler-Maclaurin with ``order`` Bernoulli terms
+    and the integral in ``log n`` by mpmath's tanh-sinh rule), at the working mpmath precision.
+
+    ``eigenvalue(n)`` and ``coefficient2(n)`` take an ``arb`` **or** an ``arb_series`` ``n``
+    (use arithmetic and methods both types have: ``exp``, ``log``, ``gamma``, ``**``; and
+    :func:`workbench.scaling.balls.expm1` / ``log1p`` / ``gamma_ratio_arb``).  The series
+    gives the Euler-Maclaurin derivatives exactly (Taylor coefficients), where :func:`loss_mp`
+    differentiates numerically.  Terms carry :data:`~workbench.scaling.balls.GUARD_BITS` extra
+    bits; a head or derivative ball that is not accurate to the working precision raises
+    :class:`~workbench.errors.ConvergenceError` rather than returning unreliable digits.
+    """
+    import flint
+    from flint import arb, arb_series
+
+    from .balls import GUARD_BITS, series_length, to_arb, to_mpf
+    t = mp.mpf(t)
+    if not t > 0:
+        raise InvalidParameter(f"t must be positive, got {t}")
+    if modes != mp.inf and (int(modes) != modes or modes < 1):
+        raise InvalidParameter(f"modes must be a positive integer or infinity, got {modes}")
+    prec = mp.mp.prec
+    D = 2.4 * mp.mp.dps + 40          # exp(-D) << 10^-dps
+    with flint.ctx.workprec(prec + GUARD_BITS):
+        ta = to_arb(t)
+        f = lambda n: coefficient2(n) * (-2 * eigenvalue(n) * ta).exp()  # noqa: E731
+        beyond = lambda n: float((2 * eigenvalue(arb(n)) * ta).mid()) > D  # noqa: E731
+        lo, hi = 1, 2
+        while beyond(hi):
+            lo, hi = hi, 2 * hi
+            if modes != mp.inf and hi > modes:
+                hi = int(modes)
+                break
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if beyond(mid):
+                lo = mid
+            else:
+                hi = mid
+        n0 = hi if beyond(lo) else lo
+        a = n0 + direct
+        if modes != mp.inf and a >= modes:
+            return to_mpf(sum((f(arb(n)) for n in range(n0, int(modes) + 1)), arb(0)) / 2)
+        head = sum((f(arb(n)) for n in range(n0, a)), arb(0))
+
+        def taylor(x):
+            """``[f(x), f'(x), f''(x)/2!, ...]`` to degree ``2 order`` (exact derivatives)."""
+            with series_length(2 * order + 1):
+                return f(arb_series([to_arb(x), 1])).coeffs()
+
+        def em_sum(coeffs):
+            """``f/2 - sum_j B_2j/(2j)! f^(2j-1)`` from Taylor coefficients (``f^(m) = m! c_m``)."""
+            total = coeffs[0] / 2
+            for j in range(1, order + 1):
+                total -= arb.bernoulli(2 * j) / (2 * j) * coeffs[2 * j - 1]
+            return total
+
+        em = em_sum(taylor(a))
+        b = mp.inf if modes == mp.inf else mp.mpf(int(modes))
+        if b != mp.inf:
+            cb = taylor(int(modes))
+            em += cb[0] - em_sum(cb)      # + f(b)/2 + sum_j B_2j/(2j)! f^(2j-1)(b)
+        rest = to_mpf(head + em, prec)
+
+    def g(y):
+        """``f(e^y) e^y`` in arb at mpmath's current (quadrature) precision plus guard bits
+        (and ``log2 |y|`` more, which ``e^y`` loses at the far nodes of the infinite interval)."""
+        with flint.ctx.workprec(mp.mp.prec + GUARD_BITS + max(0, mp.mag(y))):
+            n = to_arb(y).exp()
+            return to_mpf(f(n) * n, mp.mp.prec)
+
+    # the integral in y = log n: algebraic tails become exponential ones (see loss_mp)
+    ya = mp.log(a)
+    integral = mp.quad(g, [ya, ya + 1, ya + 4, mp.inf] if b == mp.inf else mp.linspace(ya, mp.log(b), 4))
+    return (rest + integral) / 2

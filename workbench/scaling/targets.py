@@ -38,7 +38,8 @@ from ..errors import InvalidParameter
 from ..kernels import funk_hecke_constant, legendre_sphere, multiplicity
 
 __all__ = ["jump_coefficient", "zonal_coefficient_quadrature", "hemisphere_coefficient",
-           "degree_multiplicity", "gamma_ratio", "hemisphere_energy", "jump_tail_constant", "jump_energies", "jump_norm2"]
+           "degree_multiplicity", "gamma_ratio", "hemisphere_energy",
+           "hemisphere_energy_arb", "jump_tail_constant", "jump_energies", "jump_norm2"]
 
 
 def _check(d, a, m):
@@ -104,23 +105,20 @@ def gegenbauer(n: int, mu, a):
 
 
 def gamma_ratio(z, a, b):
-    """``Gamma(z + a) / Gamma(z + b)`` for real ``z > 0``, accurate at any ``z``.
+    """``Gamma(z + a) / Gamma(z + b)`` for real ``z > 0`` (``a, b >= 0``), accurate at any ``z``,
+    at the working mpmath precision.
 
-    At large ``z``, forming ``z + a`` at the working precision rounds ``a`` away (``10^100 + 1/2``
-    at 30 digits), and ``log Gamma(z + a) - log Gamma(z + b)`` cancels ``log2(z log z)`` bits.
-    Both are done with that many extra bits, so the ratio keeps the working precision.  Beyond
-    ``z = 2^prec`` the first two terms of the asymptotic series are exact to the precision.
+    Evaluated in flint balls (:func:`workbench.scaling.balls.gamma_ratio_arb`, C, 10x faster
+    than mpmath): a product when ``b - a`` is a small positive integer, else the two Gamma
+    functions with ``log2(z log z)`` extra bits (what the ratio cancels at large ``z``), and
+    beyond ``z = 2^prec`` the first two terms of the asymptotic series.  The ball must be
+    accurate to the working precision (else :class:`~workbench.errors.ConvergenceError`).
     """
-    z = mp.mpf(z)
-    if z < 64:
-        return mp.gamma(z + a) / mp.gamma(z + b)
-    a, b = mp.mpf(a), mp.mpf(b)
-    if z > 2 ** mp.mp.prec:       # 1/z below the precision: z^(a-b) (1 + (a-b)(a+b-1)/(2z)) is exact
-        return z ** (a - b) * (1 + (a - b) * (a + b - 1) / (2 * z))
-    extra = int(mp.log(z * mp.log(z), 2)) + 20 + max(0, int(mp.log(z, 2)))
-    with mp.workprec(mp.mp.prec + extra):
-        value = mp.exp(mp.loggamma(z + a) - mp.loggamma(z + b))
-    return +value
+    import flint
+
+    from .balls import GUARD_BITS, gamma_ratio_arb, to_arb, to_mpf
+    with flint.ctx.workprec(mp.mp.prec + GUARD_BITS):
+        return to_mpf(gamma_ratio_arb(to_arb(mp.mpf(z)), to_arb(mp.mpf(a)), to_arb(mp.mpf(b))))
 
 
 def degree_multiplicity(d: int, k):
@@ -159,6 +157,28 @@ def hemisphere_energy(d: int, j):
     j = mp.mpf(j)
     ratio = gamma_ratio(j, mp.mpf(1) / 2, mp.mpf(1 + d) / 2) ** 2
     return degree_multiplicity(d, 2 * j + 1) * mp.gamma(mp.mpf(d) / 2) ** 2 * ratio / (4 * mp.pi ** 2)
+
+
+def hemisphere_energy_arb(d: int, j, ratio=None):
+    """:func:`hemisphere_energy` in flint balls: ``j`` an ``arb`` or an ``arb_series`` (for
+    exact derivatives in j), at flint's ambient precision (for :func:`workbench.scaling.loss.loss_arb`);
+    ``ratio`` is ``Gamma(j + 1/2) / Gamma(j + (d+1)/2)`` if already known."""
+    from flint import arb
+
+    from .balls import gamma_ratio_arb
+    if ratio is None:
+        ratio = gamma_ratio_arb(j, arb(1) / 2, arb(1 + d) / 2)
+    k = 2 * j + 1
+    mult = arb(2) if d == 2 else (2 * k + d - 2) * _rising_poly(k, d - 3) / arb.fac_ui(d - 2)
+    return mult * (arb(d) / 2).gamma() ** 2 * ratio ** 2 / (4 * arb.pi() ** 2)
+
+
+def _rising_poly(k, m):
+    """``(k + 1) (k + 2) ... (k + m)`` (1 for ``m <= 0``), for balls and series alike."""
+    out = 1
+    for i in range(1, m + 1):
+        out = (k + i) * out
+    return out
 
 
 def jump_energies(d: int, kmax: int, a, m: int = 0):
