@@ -143,6 +143,25 @@ def loss_curve_numpy(eigenvalues, coefficients2, t) -> np.ndarray:
     return np.array([0.5 * np.sum(c2 * np.exp(-2 * lam * tt)) for tt in _check_times(t)])
 
 
+def _first_index(beyond, modes) -> int:
+    """The first mode ``n >= 1`` whose term is not ``beyond`` the cut-off (``beyond(n)``: its
+    exponent ``2 lambda_n t`` exceeds the cut-off; lambda decreasing, so a bisection on n), or
+    the last bracket end when ``modes`` is finite and reached first."""
+    lo, hi = 1, 2
+    while beyond(hi):
+        lo, hi = hi, 2 * hi
+        if modes != mp.inf and hi > modes:
+            hi = int(modes)
+            break
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if beyond(mid):
+            lo = mid
+        else:
+            hi = mid
+    return hi if beyond(lo) else lo
+
+
 def loss_mp(eigenvalue, coefficient2, t, modes=mp.inf, direct: int = 32, order: int = 12):
     """``(1/2) sum_{n=1}^{modes} c2(n) exp(-2 lambda(n) t)`` at the working mpmath precision.
 
@@ -161,20 +180,7 @@ def loss_mp(eigenvalue, coefficient2, t, modes=mp.inf, direct: int = 32, order: 
         raise InvalidParameter(f"modes must be a positive integer or infinity, got {modes}")
     D = 2.4 * mp.mp.dps + 40          # exp(-D) << 10^-dps
     f = lambda n: coefficient2(n) * mp.exp(-2 * eigenvalue(n) * t)  # noqa: E731
-    # first index whose exponent is below D (lambda decreasing: bisection on n)
-    lo, hi = 1, 2
-    while 2 * eigenvalue(mp.mpf(hi)) * t > D:
-        lo, hi = hi, 2 * hi
-        if modes != mp.inf and hi > modes:
-            hi = int(modes)
-            break
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if 2 * eigenvalue(mp.mpf(mid)) * t > D:
-            lo = mid
-        else:
-            hi = mid
-    n0 = lo if 2 * eigenvalue(mp.mpf(lo)) * t <= D else hi
+    n0 = _first_index(lambda n: 2 * eigenvalue(mp.mpf(n)) * t > D, modes)
     # enough direct terms that f varies slowly on the unit scale from the start of the EM part
     a = n0 + direct
     if modes != mp.inf and a >= modes:
@@ -227,19 +233,7 @@ def loss_arb(eigenvalue, coefficient2, t, modes=mp.inf, direct: int = 32, order:
         ta = to_arb(t)
         f = lambda n: coefficient2(n) * (-2 * eigenvalue(n) * ta).exp()  # noqa: E731
         beyond = lambda n: float((2 * eigenvalue(arb(n)) * ta).mid()) > D  # noqa: E731
-        lo, hi = 1, 2
-        while beyond(hi):
-            lo, hi = hi, 2 * hi
-            if modes != mp.inf and hi > modes:
-                hi = int(modes)
-                break
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if beyond(mid):
-                lo = mid
-            else:
-                hi = mid
-        n0 = hi if beyond(lo) else lo
+        n0 = _first_index(beyond, modes)
         a = n0 + direct
         if modes != mp.inf and a >= modes:
             return to_mpf(sum((f(arb(n)) for n in range(n0, int(modes) + 1)), arb(0)) / 2)
