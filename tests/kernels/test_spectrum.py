@@ -205,3 +205,72 @@ def test_callable_kernel_with_declared_endpoints():
         Kernel.from_callable(f, "bad", endpoints=((2, 1), (None, 0)))
     with pytest.raises(InvalidParameter, match="not real|not finite|not a function"):
         Kernel.from_callable(lambda u: mp.sqrt(u), "sqrt-u")
+
+
+def _shared_node_sums_in_mpmath(kappa, d, K, h, dps):
+    """The previous implementation of the shared-node sums (mpmath numbers throughout): the
+    oracle for the fixed-point recurrence."""
+    from workbench.kernels.quadrature import tanh_sinh_angle_nodes
+    acc = [mp.mpf(0)] * (K + 1)
+    for th, w in tanh_sinh_angle_nodes(h, dps):
+        t = mp.cos(th)
+        f = kappa(t) * mp.sin(th) ** (d - 2) * w
+        p_prev, p = mp.mpf(1), t
+        acc[0] += f
+        acc[1] += f * t
+        for j in range(1, K):
+            p_prev, p = p, ((2 * j + d - 2) * t * p - j * p_prev) / (j + d - 2)
+            acc[j + 1] += f * p
+    return acc
+
+
+@pytest.mark.parametrize("d", [2, 3, 5])
+def test_fixed_point_recurrence_equals_the_mpmath_sums(d):
+    from workbench.kernels.quadrature import _sums, tanh_sinh_angle_nodes
+    lap = kernel(sp.exp(-sp.sqrt(2 - 2 * U)))
+    h = mp.mpf(2) ** -5
+    with mp.workdps(40):
+        ref = _shared_node_sums_in_mpmath(lap, d, 50, h, 40)
+        got = _sums(lap, d, 50, tanh_sinh_angle_nodes(h, 40), 40, lambda k: False)
+        top = max(abs(x) for x in ref)
+        assert max(abs(a - b) for a, b in zip(got, ref)) < top * mp.mpf(10) ** -38
+
+
+def test_refined_rule_is_the_rule_of_half_the_step():
+    """Coarse sums halved plus the odd nodes are the sums of the rule of step h/2."""
+    from workbench.kernels.quadrature import _sums, tanh_sinh_angle_nodes
+    kern = kernel("arccos1")
+    h = mp.mpf(2) ** -4
+    with mp.workdps(40):
+        def rule(step, odd=False):
+            return _sums(kern, 3, 20, tanh_sinh_angle_nodes(step, 40, odd), 40, lambda k: False)
+        refined = [a / 2 + b for a, b in zip(rule(h), rule(h / 2, odd=True))]
+        assert max(abs(a - b) for a, b in zip(refined, rule(h / 2))) < mp.mpf(10) ** -40
+
+
+@pytest.mark.parametrize("d, ks", [(3, [0, 1, 7, 50, 200]), (2, [0, 3, 40]), (5, [2, 31])])
+def test_generic_path_agrees_with_adaptive_quadrature_to_30_digits(d, ks):
+    """The generic (expression-only) path against one adaptive quadrature per degree and, for
+    d = 3, the Laplace series closed form, to 30 digits."""
+    from workbench.kernels.quadrature import eigenvalues_by_quadrature
+    lap = kernel(sp.exp(-sp.sqrt(2 - 2 * U)))
+    mus = eigenvalues_by_quadrature(lap, d, max(ks), dps=30)
+    series = sphere_eigenvalues(kernel("laplace"), d, max(ks), dps=30)
+    for k in ks:
+        with mp.workdps(30):
+            assert abs(mus[k] - series[k]) <= mp.mpf(10) ** -29 * abs(series[k]), (d, k)
+        if k <= 50:
+            single = sphere_eigenvalue_quadrature(lap, d, k, dps=30)
+            with mp.workdps(30):
+                assert abs(mus[k] - single) <= mp.mpf(10) ** -29 * abs(single), (d, k)
+
+
+def test_guard_is_raised_when_the_refined_rule_shows_smaller_eigenvalues():
+    """exp(u) on S^3: eigenvalues fall by ~60 orders up to k = 30; the previous loop stopped
+    with a ConvergenceError because it never raised the guard after the first rule."""
+    from workbench.kernels.quadrature import eigenvalues_by_quadrature
+    kern = kernel("exponential", s=1)
+    mus = eigenvalues_by_quadrature(kern, 4, 30, dps=30)
+    exact = sphere_eigenvalues(kern, 4, 30, dps=30)
+    with mp.workdps(30):
+        assert all(abs(a - b) <= mp.mpf(10) ** -29 * abs(b) for a, b in zip(mus, exact))

@@ -34,7 +34,7 @@ import numpy as np
 
 from .quadrature import gh_i2, gh_i3, gh_i4, gh_j2
 
-__all__ = ["rhs", "eg_compiled", "pack", "unpack"]
+__all__ = ["rhs", "rhs_compiled", "eg_compiled", "eg_kernel", "quadrature_flag", "pack", "unpack"]
 
 _TWO_PI = 2.0 / math.pi
 
@@ -45,8 +45,8 @@ def _asin(x):
 
 
 @nb.njit(cache=True)
-def i2(act, C, a, b):
-    """``<g(u_a) g(u_b)>``."""
+def i2(act, C, a, b, quad):
+    """``<g(u_a) g(u_b)>`` (``quad``: see :func:`quadrature_flag`)."""
     if act == 0:
         return C[a, b]
     if act == 1:
@@ -57,11 +57,13 @@ def i2(act, C, a, b):
             return 0.0
         theta = math.acos(min(1.0, max(-1.0, C[a, b] / s)))
         return s / (2 * math.pi) * (math.sin(theta) + (math.pi - theta) * math.cos(theta))
+    if quad is None:
+        return math.nan
     return gh_i2(act, C[a, a], C[a, b], C[b, b])
 
 
 @nb.njit(cache=True)
-def j2(act, C, a, b):
+def j2(act, C, a, b, quad):
     """``<g'(u_a) g'(u_b)>``."""
     if act == 0:
         return 1.0
@@ -72,26 +74,32 @@ def j2(act, C, a, b):
         if s == 0.0:
             return 0.0
         return 0.25 + _asin(C[a, b] / s) / (2 * math.pi)
+    if quad is None:
+        return math.nan
     return gh_j2(act, C[a, a], C[a, b], C[b, b])
 
 
 @nb.njit(cache=True)
-def i3(act, C, a, c, p_a, p_c):
+def i3(act, C, a, c, p_a, p_c, quad):
     """``<g'(u_a) z g(u_c)>`` for a Gaussian ``z`` with ``cov(z, u_a) = p_a``, ``cov(z, u_c) = p_c``."""
     if act == 0:
         return p_c
     caa, cac, ccc = C[a, a], C[a, c], C[c, c]
     if act == 1:
         return _TWO_PI * (p_c * (1 + caa) - p_a * cac) / ((1 + caa) * math.sqrt((1 + caa) * (1 + ccc) - cac * cac))
+    if quad is None:
+        return math.nan
     return gh_i3(act, caa, cac, ccc, p_a, p_c)
 
 
 @nb.njit(cache=True)
-def i4(act, C, a, b, c, d):
+def i4(act, C, a, b, c, d, quad):
     """``<g'(u_a) g'(u_b) g(u_c) g(u_d)>`` (arguments 1..4 of the notes are a, b, c, d)."""
     if act == 0:
         return C[c, d]
     if act != 1:
+        if quad is None:
+            return math.nan
         return gh_i4(act, C, a, b, c, d)
     c11, c12, c13, c14 = 1 + C[a, a], C[a, b], C[a, c], C[a, d]
     c22, c23, c24 = 1 + C[b, b], C[b, c], C[b, d]
@@ -137,9 +145,9 @@ def _signed_weights(v, vstar):
     return c
 
 
-@nb.njit(cache=True)
 def pack(Q, R, v):
-    return np.concatenate((Q.ravel(), R.ravel(), v))
+    """The state vector ``(Q^l, R^l, v)`` (plain numpy: called from Python only)."""
+    return np.concatenate((np.ravel(Q), np.ravel(R), np.ravel(v))).astype(float)
 
 
 @nb.njit(cache=True)
@@ -148,12 +156,35 @@ def unpack(y, L, K, M):
     return (y[:nQ].reshape((L, K, K)), y[nQ:nQ + nR].reshape((L, K, M)), y[nQ + nR:nQ + nR + K])
 
 
-@nb.njit(cache=True)
+def quadrature_flag(act):
+    """The ``quad`` argument of the compiled functions for activation code ``act``: ``None`` for
+    the closed-form activations (linear, erf), ``True`` otherwise.
+
+    With ``None`` Numba prunes every Gauss-Hermite branch before typing, so the closed-form
+    path never compiles :mod:`~workbench.teacher_student.quadrature` (seconds of compile time);
+    with ``True`` the quadratures are compiled.  Given ``None`` for an activation that needs
+    them, the averages are NaN, never a silent wrong number.
+    """
+    return None if act in (0, 1) else True
+
+
 def rhs(y, K, T, lam, vstar, eta, eta_v, sigma2, wd, act):
     """``dy/dalpha`` for the packed state ``y = (Q^l, R^l, v)``; see the module docstring.
 
     Weight decay ``wd`` acts on ``v`` only when the second layer learns (``eta_v != 0``).
+    (A Python entry point to :func:`rhs_compiled` with the right :func:`quadrature_flag`.)
     """
+    return rhs_compiled(y, K, T, lam, vstar, eta, eta_v, sigma2, wd, act, quadrature_flag(act))
+
+
+def eg_compiled(Q, R, T, lam, v, vstar, act):
+    """``eps_g = (1/2) sum_ab c_a c_b I2(a, b)`` on the field covariance ``C = sum_l lambda_l P^l``."""
+    return eg_kernel(Q, R, T, lam, v, vstar, act, quadrature_flag(act))
+
+
+@nb.njit(cache=True)
+def rhs_compiled(y, K, T, lam, vstar, eta, eta_v, sigma2, wd, act, quad):
+    """:func:`rhs`, compiled; ``quad`` from :func:`quadrature_flag`."""
     L, M = T.shape[0], T.shape[1]
     Q, R, v = unpack(y, L, K, M)
     P, C = _field_covariance(Q, R, T, lam)
@@ -168,12 +199,12 @@ def rhs(y, K, T, lam, vstar, eta, eta_v, sigma2, wd, act):
                 for a in range(n):
                     if c[a] == 0.0:
                         continue
-                    s += c[a] * c[a] * i4(act, C, i, k, a, a)
+                    s += c[a] * c[a] * i4(act, C, i, k, a, a, quad)
                     for b in range(a + 1, n):
                         if c[b] != 0.0:
-                            s += 2.0 * c[a] * c[b] * i4(act, C, i, k, a, b)
+                            s += 2.0 * c[a] * c[b] * i4(act, C, i, k, a, b, quad)
                 if sigma2 != 0.0:
-                    s += sigma2 * j2(act, C, i, k)
+                    s += sigma2 * j2(act, C, i, k, quad)
                 S4[i, k] = s
                 S4[k, i] = s
     out = np.empty_like(y)
@@ -185,7 +216,7 @@ def rhs(y, K, T, lam, vstar, eta, eta_v, sigma2, wd, act):
                 s = 0.0
                 for a in range(n):
                     if c[a] != 0.0:
-                        s += c[a] * i3(act, C, i, a, lam[l] * P[l, i, b], lam[l] * P[l, b, a])
+                        s += c[a] * i3(act, C, i, a, lam[l] * P[l, i, b], lam[l] * P[l, b, a], quad)
                 G[i, b] = s
         for i in range(K):
             for k in range(K):
@@ -197,14 +228,14 @@ def rhs(y, K, T, lam, vstar, eta, eta_v, sigma2, wd, act):
         s = 0.0
         if eta_v != 0.0:
             for a in range(n):
-                s += c[a] * i2(act, C, i, a)
+                s += c[a] * i2(act, C, i, a, quad)
         dv[i] = eta_v * s - wd * v[i] if (eta_v != 0.0) else 0.0
     return out
 
 
 @nb.njit(cache=True)
-def eg_compiled(Q, R, T, lam, v, vstar, act):
-    """``eps_g = (1/2) sum_ab c_a c_b I2(a, b)`` on the field covariance ``C = sum_l lambda_l P^l``."""
+def eg_kernel(Q, R, T, lam, v, vstar, act, quad):
+    """:func:`eg_compiled`, compiled; ``quad`` from :func:`quadrature_flag`."""
     P, C = _field_covariance(Q, R, T, lam)
     K, M = v.size, vstar.size
     n = K + M
@@ -212,5 +243,5 @@ def eg_compiled(Q, R, T, lam, v, vstar, act):
     s = 0.0
     for a in range(n):
         for b in range(n):
-            s += c[a] * c[b] * i2(act, C, a, b)
+            s += c[a] * c[b] * i2(act, C, a, b, quad)
     return 0.5 * s

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConvergenceError, InvalidParameter
-from .closure import eg_compiled, pack, rhs, unpack
+from .closure import eg_compiled, pack, quadrature_flag, rhs_compiled, unpack
 from .model import (activation_code, as_spectrum, as_vector, check_joint, check_positive,
                     check_spd)
 
@@ -132,8 +132,8 @@ def ode_state(*, activation="erf", eta, T=None, Q0, R0, v0=None, vstar=None, eta
 
 def _f(setup: _Setup):
     s = setup
-    args = (s.K, s.Tg, s.lam, s.vstar, s.eta, s.eta_v, s.sigma2, s.wd, s.act)
-    return lambda t, y: rhs(y, *args)
+    args = (s.K, s.Tg, s.lam, s.vstar, s.eta, s.eta_v, s.sigma2, s.wd, s.act, quadrature_flag(s.act))
+    return lambda t, y: rhs_compiled(y, *args)
 
 
 def integrate(activation="erf", *, eta, Q0, R0, alphas, T=None, v0=None, vstar=None,

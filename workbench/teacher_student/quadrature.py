@@ -67,8 +67,57 @@ def _factor(act, kind, x):
 
 
 @nb.njit(cache=True)
+def _sym_eig(S):
+    """Eigenvalues ``w`` and orthonormal eigenvectors (columns of ``V``) of a small symmetric ``S``.
+
+    Cyclic Jacobi rotations until the off-diagonal part is below 1e-300 or at rounding level
+    relative to the diagonal (at most 50 sweeps; 2x2 to 4x4 need 1 to 6).  Used instead of
+    ``np.linalg.eigh``, whose LAPACK binding costs seconds of Numba compile time; the
+    quadratures below depend on the decomposition only up to the order and signs of the
+    eigenvectors, to which their tensor rules are invariant.
+    """
+    m = S.shape[0]
+    A = S.copy()
+    V = np.eye(m)
+    for _ in range(50):
+        off = 0.0
+        diag = 0.0
+        for i in range(m):
+            diag += A[i, i] * A[i, i]
+            for j in range(i + 1, m):
+                off += A[i, j] * A[i, j]
+        if off <= 1e-300 or off <= 1e-34 * diag:
+            break
+        for p in range(m - 1):
+            for q in range(p + 1, m):
+                apq = A[p, q]
+                if apq == 0.0:
+                    continue
+                theta = (A[q, q] - A[p, p]) / (2.0 * apq)
+                t = (1.0 if theta >= 0.0 else -1.0) / (abs(theta) + math.sqrt(theta * theta + 1.0))
+                c = 1.0 / math.sqrt(t * t + 1.0)
+                s = t * c
+                for k in range(m):           # A <- A J (columns p, q)
+                    akp, akq = A[k, p], A[k, q]
+                    A[k, p] = c * akp - s * akq
+                    A[k, q] = s * akp + c * akq
+                for k in range(m):           # A <- J^T A (rows p, q)
+                    apk, aqk = A[p, k], A[q, k]
+                    A[p, k] = c * apk - s * aqk
+                    A[q, k] = s * apk + c * aqk
+                for k in range(m):
+                    vkp, vkq = V[k, p], V[k, q]
+                    V[k, p] = c * vkp - s * vkq
+                    V[k, q] = s * vkp + c * vkq
+    w = np.empty(m)
+    for i in range(m):
+        w[i] = A[i, i]
+    return w, V
+
+
+@nb.njit(cache=True)
 def _root(S):
-    w, V = np.linalg.eigh(S)
+    w, V = _sym_eig(S)
     m = S.shape[0]
     A = np.empty((m, m))
     for j in range(m):
@@ -134,7 +183,7 @@ def gh_i3(act, caa, cac, ccc, p_a, p_c):
     ``beta = S^+ (p_a, p_c)`` (pseudo-inverse, so ``u_a = u_c`` is allowed).
     """
     S = np.array([[caa, cac], [cac, ccc]])
-    w, V = np.linalg.eigh(S)
+    w, V = _sym_eig(S)
     top = max(abs(w[0]), abs(w[1]))
     beta_a, beta_c = 0.0, 0.0
     for j in range(2):

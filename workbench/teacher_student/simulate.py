@@ -40,9 +40,19 @@ from .quadrature import activation_slope, activation_value
 __all__ = ["simulate", "simulate_seeds", "initial_weights", "memory_estimate"]
 
 
+#: Steps whose normals are drawn in one call (one (BLOCK, N) array instead of BLOCK allocations).
+BLOCK = 64
+
+
 @nb.njit(cache=True)
 def _sgd(W, v, B, vstar, scale, group, L, rng, record, eta, eta_v, sigma, wd, act):
-    """Run ``record[-1]`` SGD steps in place; overlaps at each step in ``record``."""
+    """Run ``record[-1]`` SGD steps in place; overlaps at each step in ``record``.
+
+    The normals of ``BLOCK`` steps are drawn at once, in the order of the per-step loop (the
+    ``N`` inputs, then the label noise when ``sigma > 0``), so the random stream is that of
+    drawing step by step.  The projections are :func:`_dot` (a fixed order of additions, the
+    same on every CPU), so a seed gives the same run everywhere.
+    """
     K, N = W.shape
     M = B.shape[0]
     nrec = record.size
@@ -54,36 +64,32 @@ def _sgd(W, v, B, vstar, scale, group, L, rng, record, eta, eta_v, sigma, wd, ac
     lam_t = np.empty(M)
     coef = np.empty(K)
     decay = 1.0 - wd / N
+    unit = True
+    for a in range(N):
+        unit = unit and scale[a] == 1.0
+    width = N + 1 if sigma != 0.0 else N
+    Z = np.empty((0, width))
     r = 0
     step = 0
     while True:
-        while r < nrec and record[r] == step:
-            for a in range(N):
-                gl = group[a]
-                for i in range(K):
-                    for k in range(K):
-                        Qs[r, gl, i, k] += W[i, a] * W[k, a] / N
-                    for m in range(M):
-                        Rs[r, gl, i, m] += W[i, a] * B[m, a] / N
+        if r < nrec and record[r] == step:
+            _overlaps(W, B, group, N, Qs[r], Rs[r])
             for i in range(K):
                 vs[r, i] = v[i]
             r += 1
         if r == nrec:
             break
-        z = rng.standard_normal(N)
-        for a in range(N):
-            z[a] *= scale[a]
+        if step % BLOCK == 0:
+            Z = rng.standard_normal((BLOCK, width))
+        z = Z[step % BLOCK]
+        if not unit:
+            for a in range(N):
+                z[a] *= scale[a]
         for i in range(K):
-            s = 0.0
-            for a in range(N):
-                s += W[i, a] * z[a]
-            lam_s[i] = s / sq
+            lam_s[i] = _dot(W[i], z, N) / sq
         for m in range(M):
-            s = 0.0
-            for a in range(N):
-                s += B[m, a] * z[a]
-            lam_t[m] = s / sq
-        delta = sigma * rng.standard_normal() if sigma != 0.0 else 0.0
+            lam_t[m] = _dot(B[m], z, N) / sq
+        delta = sigma * z[N] if sigma != 0.0 else 0.0
         for m in range(M):
             delta += vstar[m] * activation_value(act, lam_t[m])
         for i in range(K):
@@ -103,6 +109,43 @@ def _sgd(W, v, B, vstar, scale, group, L, rng, record, eta, eta_v, sigma, wd, ac
                     W[i, a] += c * z[a]
         step += 1
     return Qs, Rs, vs
+
+
+@nb.njit(cache=True)
+def _dot(x, y, n):
+    """``sum_a x[a] y[a]`` for ``a < n`` in eight interleaved partial sums, combined pairwise.
+
+    The order of the additions is fixed by this code (no fast-math reassociation), so the
+    result is the same on every CPU, while the eight independent chains let the compiler
+    vectorise and pipeline the loop.
+    """
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    m = n - n % 8
+    for a in range(0, m, 8):
+        s0 += x[a] * y[a]
+        s1 += x[a + 1] * y[a + 1]
+        s2 += x[a + 2] * y[a + 2]
+        s3 += x[a + 3] * y[a + 3]
+        s4 += x[a + 4] * y[a + 4]
+        s5 += x[a + 5] * y[a + 5]
+        s6 += x[a + 6] * y[a + 6]
+        s7 += x[a + 7] * y[a + 7]
+    for a in range(m, n):
+        s0 += x[a] * y[a]
+    return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))
+
+
+@nb.njit(cache=True)
+def _overlaps(W, B, group, N, Qr, Rr):
+    """Add the per-group overlaps ``W W^T / N`` and ``W B^T / N`` into ``Qr`` (L, K, K), ``Rr``."""
+    K, M = W.shape[0], B.shape[0]
+    for a in range(N):
+        gl = group[a]
+        for i in range(K):
+            for k in range(K):
+                Qr[gl, i, k] += W[i, a] * W[k, a] / N
+            for m in range(M):
+                Rr[gl, i, m] += W[i, a] * B[m, a] / N
 
 
 def memory_estimate(N: int, K: int, M: int) -> int:
