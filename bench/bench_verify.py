@@ -1,12 +1,14 @@
-"""Benchmark: the verify runner on the built-in derivations.
+"""Benchmark: the verify runner on the built-in derivations, as a new user runs it.
 
-Prints wall times measured in this run and their ratios:
-- a full verification (every check run, ``force=True``) -- the baseline;
-- a second verification with nothing changed (every result from the store);
-- hashing alone (what a no-op run must pay);
-- the same full verification with 2 worker processes.
+Prints, in one run, each measured here (``workbench verify`` in fresh processes):
+- the **cold** run: empty store and empty numba cache, default ``--jobs`` (the usable cores),
+  with its wall time, the time per topic (sum of the checks' run times), the ten slowest claims
+  and the largest peak RSS of a check;
+- the **warm no-op**: the same command again (everything stored and current);
+- the same cold run at ``--jobs 1``, and the ratio of the two cold runs.
 
-Run: ``python bench/bench_verify.py``.  Not a test: nothing is asserted.
+Run: ``python bench/bench_verify.py [--skip-jobs1]``.  Not a test: nothing is asserted.
+It takes as long as two full verifications (about 2 x the cold time).
 
 ``python bench/bench_verify.py --validators [REV]`` instead times the asymptotic
 validator on every built-in asymptotic claim, against the validator as it was at git
@@ -16,41 +18,78 @@ precisions), loaded from git into this process and run side by side on the same 
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
-from workbench import Store, build_graph, verify
-from workbench.hashing import effective_hashes
-from workbench.loading import load
 
-
-def timed(f):
+def _workbench(args, env):
+    """Run the ``workbench`` command of this interpreter; (wall seconds, parsed --json output)."""
+    cmd = [sys.executable, "-m", "workbench.cli", *args]
     t0 = time.perf_counter()
-    out = f()
-    return time.perf_counter() - t0, out
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return wall, (json.loads(proc.stdout) if "--json" in args else None)
 
 
-def main():
-    t_load, claims = timed(lambda: load(builtin=True))
+def cold_run(tmp: Path, jobs: int | None):
+    """Verify everything into a new store with a new numba cache; (wall, claims JSON)."""
+    label = f"jobs{jobs or 'default'}"
+    cache = tmp / f"numba-{label}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
+    args = ["verify", "--json", "--store", str(tmp / f"{label}.sqlite")]
+    if jobs is not None:
+        args += ["--jobs", str(jobs)]
+    wall, out = _workbench(args, env)
+    return wall, out["claims"], env, args
+
+
+def report(claims) -> None:
+    counts = defaultdict(int)
+    per_topic = defaultdict(float)
+    peak = (0.0, "")
+    for c in claims:
+        counts[c["status"]] += 1
+        ev = c.get("evidence") or {}
+        per_topic[c["id"].split("/")[0]] += ev.get("runtime", 0.0)
+        rss = (ev.get("details") or {}).get("peak_rss_mb")
+        if rss is not None and rss > peak[0]:
+            peak = (rss, c["id"])
+    print(f"  statuses: {dict(counts)}")
+    print("  per topic (sum of check run times):")
+    for topic, t in sorted(per_topic.items(), key=lambda kv: -kv[1]):
+        print(f"    {t:8.1f} s  {topic}")
+    print("  ten slowest claims:")
+    slow = sorted(claims, key=lambda c: -(c.get("evidence") or {}).get("runtime", 0.0))[:10]
+    for c in slow:
+        print(f"    {c['evidence']['runtime']:8.1f} s  {c['id']}")
+    print(f"  largest peak RSS of a check: {peak[0]:.0f} MB ({peak[1]})")
+
+
+def main(skip_jobs1: bool = False):
+    cores = len(os.sched_getaffinity(0))
+    print(f"machine: {cores} usable cores; {os.uname().nodename}; python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.sqlite")
-        t_full, rep = timed(lambda: verify(claims, store=store, force=True))
-        t_noop, rep2 = timed(lambda: verify(claims, store=store))
-        t_hash, _ = timed(lambda: effective_hashes(build_graph(claims)))
-        t_par, rep3 = timed(lambda: verify(claims, store=store, force=True, jobs=2))
-        store.close()
-    n = len(rep.results)
-    same = all(rep.results[i].evidence.summary == rep3.results[i].evidence.summary for i in rep.results)
-    print(f"claims: {n} ({rep.counts()})")
-    print(f"load derivations          {t_load:8.3f} s")
-    print(f"full verify (baseline)    {t_full:8.3f} s   1.00x")
-    print(f"no-op verify (stored)     {t_noop:8.3f} s   {t_full / t_noop:6.1f}x faster")
-    print(f"hashing alone             {t_hash:8.3f} s   {t_full / t_hash:6.1f}x faster")
-    print(f"full verify, 2 processes  {t_par:8.3f} s   {t_full / t_par:6.2f}x   identical results: {same}")
-    print("slowest checks:")
-    for r in sorted(rep.results.values(), key=lambda r: -r.evidence.runtime)[:5]:
-        print(f"  {r.evidence.runtime:7.3f} s  {r.claim.id}")
+        tmp = Path(tmp)
+        t_cold, claims, env, args = cold_run(tmp, None)
+        print(f"cold verify, default jobs ({cores})  {t_cold:8.1f} s wall, {len(claims)} claims")
+        report(claims)
+        t_warm, _ = _workbench(args, env)
+        print(f"warm no-op verify                  {t_warm:8.2f} s wall")
+        if not skip_jobs1:
+            t_one, claims1, _, _ = cold_run(tmp, 1)
+            same = {c["id"]: c["status"] for c in claims} == {c["id"]: c["status"] for c in claims1}
+            print(f"cold verify, --jobs 1              {t_one:8.1f} s wall   "
+                  f"ratio {t_one / t_cold:5.2f}x   same statuses: {same}")
 
 
 BASELINE_REV = "3acc30e"
@@ -59,8 +98,6 @@ BASELINE_REV = "3acc30e"
 def _baseline_validator(rev):
     """The asymptotic validator of git revision ``rev``, imported beside today's."""
     import importlib.util
-    import subprocess
-    import sys
     root = Path(__file__).resolve().parent.parent
     mods = {}
     for name in ("extrapolation", "asymptotic"):
@@ -77,7 +114,14 @@ def _baseline_validator(rev):
     return mods["asymptotic"]
 
 
+def timed(f):
+    t0 = time.perf_counter()
+    out = f()
+    return time.perf_counter() - t0, out
+
+
 def validators(rev=BASELINE_REV):
+    from workbench.loading import load
     from workbench.statements import Asymptotic
     from workbench.validate import validate_asymptotic
     old = _baseline_validator(rev)
@@ -108,8 +152,7 @@ def validators(rev=BASELINE_REV):
 
 
 if __name__ == "__main__":
-    import sys
     if len(sys.argv) > 1 and sys.argv[1] == "--validators":
         validators(*sys.argv[2:3])
     else:
-        main()
+        main(skip_jobs1="--skip-jobs1" in sys.argv)
