@@ -90,6 +90,17 @@ def _derivations_in(module) -> list:
     return found
 
 
+def claims_of(derivations) -> list:
+    """The claims of ``derivations``, in order, each once (a Derivation may be reached twice)."""
+    claims, seen = [], set()
+    for d in derivations:
+        for c in d:
+            if id(c) not in seen:
+                seen.add(id(c))
+                claims.append(c)
+    return claims
+
+
 def _import_error(what, exc) -> LoadError:
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""

@@ -398,13 +398,8 @@ class Resolution:
 
     def _import(self, name: str) -> list:
         from .hashing import own_hash, volatile_count
-        from .loading import load_module
-        claims, seen = [], set()
-        for d in load_module(name):
-            for c in d:
-                if id(c) not in seen:
-                    seen.add(id(c))
-                    claims.append(c)
+        from .loading import claims_of, load_module
+        claims = claims_of(load_module(name))
         memo = self.memo
         memo["reached"] = set()
         before = volatile_count()
@@ -441,13 +436,8 @@ class Resolution:
 
     def file_claims(self, path) -> list:
         from .hashing import own_hash
-        from .loading import load_file
-        claims, seen = [], set()
-        for d in load_file(path):
-            for c in d:
-                if id(c) not in seen:
-                    seen.add(id(c))
-                    claims.append(c)
+        from .loading import claims_of, load_file
+        claims = claims_of(load_file(path))
         for c in claims:
             self.own[c.id] = own_hash(c, _memo=self.memo)
         return claims
