@@ -85,16 +85,32 @@ def monomial_closed(d: int, k: int, p: int):
 def power_series(coefficient, radius_margin=None):
     """``mu_k`` of ``sum_p coefficient(p) u^p`` (a power series converging on [-1, 1]):
     ``mu_k = sum_{j >= 0} coefficient(k+2j) mu_k(u^(k+2j))``, summed until the terms
-    stay below the working precision."""
+    stay below the working precision.
+
+    The monomial eigenvalues follow from :func:`monomial_closed` by the exact ratio
+    ``mu_k(u^(p+2)) / mu_k(u^p) = (p+1)(p+2) / ((p-k+2)(p+k+d))`` from
+    ``mu_k(u^k) = Gamma(d/2) k! / (2^k Gamma(k+d/2))``, and each ``coefficient(p)`` is
+    computed once per working precision (the same numbers serve every ``d`` and ``k``).
+    """
+    memo = {}                                  # (binary precision, p) -> coefficient(p)
+
+    def coeff(p):
+        key = (mp.mp.prec, p)
+        if key not in memo:
+            memo[key] = mp.mpf(coefficient(p))
+        return memo[key]
+
     def mu(d: int, k: int):
         with mp.workdps(mp.mp.dps + 10):
             eps = mp.eps * mp.mpf(2) ** -10
             total, small, j = mp.mpf(0), 0, 0
+            m = mp.gamma(mp.mpf(d) / 2) * mp.factorial(k) / (mp.mpf(2) ** k * mp.gamma(k + mp.mpf(d) / 2))
             while small < 3:
                 p = k + 2 * j
-                term = coefficient(p) * monomial_closed(d, k, p)
+                term = coeff(p) * m
                 total += term
                 small = small + 1 if abs(term) <= eps * abs(total) else 0
+                m = m * ((p + 1) * (p + 2)) / ((p - k + 2) * (p + k + d))
                 j += 1
                 if j > 200000:
                     raise ConvergenceError("power series of the kernel converges too slowly")
