@@ -10,6 +10,28 @@ import mpmath as mp
 import pytest
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--long", action="store_true", default=False,
+        help="also run the tests marked 'long': every built-in claim verified as stated, and the "
+             "full-grid forms of the slow tests (about 15 minutes on 2 cores)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--long"):
+        return
+    skip = pytest.mark.skip(reason="long form: run with --long")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def long_form(request) -> bool:
+    """Whether this run includes the long forms (``pytest --long``)."""
+    return request.config.getoption("--long")
+
+
 @pytest.fixture(autouse=True)
 def _mp_precision_untouched():
     before = mp.mp.dps

@@ -58,7 +58,7 @@ def test_wrong_asymptotic_refuted_with_measured_exponent(run_cli, tmp_path):
 def test_second_run_reruns_nothing(run_cli):
     # all built-in derivations are loaded; the first run verifies a subset, not every claim.
     # (The no-op run's wall time is measured in bench/bench_verify.py, not asserted here.)
-    ids = ("asymptotics", "toy", "sphere_targets/jump-coefficients-d3")
+    ids = ("asymptotics/gamma-ratio*", "toy", "sphere_targets/jump-coefficients-d3")
     first = run_cli("verify", *ids, "--file", str(TOY))
     first_runs = json.loads(run_cli("verify", *ids, "--file", str(TOY), "--json").stdout)
     assert first.returncode in (0, 1) and first_runs["claims"]
@@ -86,10 +86,9 @@ def test_force_reruns_everything(run_cli):
 
 
 def test_parallel_jobs_give_identical_results(run_cli):
-    one = run_cli("verify", "asymptotics", "toy", "--file", str(TOY), "--json", "--force",
-                  "--jobs", "1")
-    two = run_cli("verify", "asymptotics", "toy", "--file", str(TOY), "--json", "--force",
-                  "--jobs", "2")
+    ids = ("asymptotics/gamma-ratio*", "asymptotics/power-sum*", "toy")   # 13 built-in claims
+    one = run_cli("verify", *ids, "--file", str(TOY), "--json", "--force", "--jobs", "1")
+    two = run_cli("verify", *ids, "--file", str(TOY), "--json", "--force", "--jobs", "2")
     strip = lambda p: {c["id"]: (c["status"], c["evidence"]["summary"], c["evidence"]["measured"])  # noqa: E731
                        for c in json.loads(p.stdout)["claims"]}
     assert strip(one) == strip(two)

@@ -1,13 +1,12 @@
 """The built-in derivation `kernel_spectra`: structure and verification."""
 
-import os
 
 import mpmath as mp
 import pytest
 import sympy as sp
 
 from workbench_derivations import kernel_spectra as K
-from workbench import Agree, Equality, MalformedStatement, RandomPoints, build_graph, premises, verify
+from workbench import Agree, Equality, MalformedStatement, RandomPoints, build_graph, premises
 from workbench.loading import load
 from workbench.validate import validate_agree
 from workbench.validate.equality import validate_equality
@@ -87,13 +86,22 @@ def test_mercer_sum_follows_the_working_precision():
         assert abs(total - mp.e) < mp.mpf(10) ** -57 and target == +mp.e
 
 
+SHORT_FORM = ["kernel_spectra/*-d2", "kernel_spectra/*-d3", "kernel_spectra/*-d4",
+              "kernel_spectra/bietti-bach-constant"]
+
+
 @pytest.mark.slow
-def test_kernel_spectra_claims_verify():
-    """All of them; with WORKBENCH_SHORT=1 (CI) the d <= 4 ones and everything they use."""
-    short = os.environ.get("WORKBENCH_SHORT") == "1"
-    ids = (["kernel_spectra/*-d2", "kernel_spectra/*-d3", "kernel_spectra/*-d4",
-            "kernel_spectra/bietti-bach-constant"] if short else ["kernel_spectra"])
-    report = verify(load(builtin=True), ids, jobs=2)
+def test_kernel_spectra_claims_verify_short_form(verified):
+    """The d <= 4 claims and everything they use."""
+    report = verified(SHORT_FORM)
     bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
     assert not bad
     assert report["kernel_spectra/bietti-bach-constant"].evidence.digits >= 20
+
+
+@pytest.mark.long
+def test_kernel_spectra_claims_verify(verified):
+    report = verified(["kernel_spectra"])
+    bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
+    assert not bad
+    assert len(report.results) > 250

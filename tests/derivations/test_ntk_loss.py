@@ -1,14 +1,13 @@
 """Built-in derivations `sphere_targets` and `ntk_loss`: the xi chain for the ReLU NTK."""
 
 import dataclasses
-import os
 
 import mpmath as mp
 import pytest
 import sympy as sp
 
 from workbench_derivations import ntk_loss as N
-from workbench import verify
+
 from workbench.graph import build_graph, statuses, why
 from workbench.loading import load
 from workbench.validate.dispatch import run_check
@@ -57,19 +56,23 @@ def test_a_broken_kernel_exponent_blocks_the_loss_exponent_claims():
 
 
 @pytest.mark.slow
-def test_sphere_targets_and_ntk_loss_claims_verify():
-    ids = ["sphere_targets", "ntk_loss"]
-    if os.environ.get("WORKBENCH_SHORT") == "1":
-        ids = ["sphere_targets/jump-coefficients-d3", "sphere_targets/jump-tail-d3-a3o10-m0",
-               "ntk_loss/no-bias-plateau-d3", "ntk_loss/xi-relu-ntk-bias-hemisphere-d2"]
-    report = verify(load(builtin=True), ids, jobs=2)
+def test_sphere_targets_and_ntk_loss_claims_verify_short_form(verified):
+    report = verified(["sphere_targets/jump-coefficients-d3", "sphere_targets/jump-tail-d3-a3o10-m0",
+                       "ntk_loss/no-bias-plateau-d3", "ntk_loss/xi-relu-ntk-bias-hemisphere-d2"])
+    bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
+    assert not bad
+
+
+@pytest.mark.long
+def test_sphere_targets_and_ntk_loss_claims_verify(verified):
+    report = verified(["sphere_targets", "ntk_loss"])
     bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
     assert not bad
 
 
 @pytest.mark.slow
-def test_bahri_regimes_claims_verify():
-    # about 20 s with 2 workers: the full module also in short mode
-    report = verify(load(builtin=True), ["bahri_regimes"], jobs=2)
+def test_bahri_regimes_claims_verify(verified):
+    # about 20 s with 2 workers: the full module also in the short form
+    report = verified(["bahri_regimes"])
     bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
     assert not bad

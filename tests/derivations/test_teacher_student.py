@@ -1,10 +1,8 @@
 """The teacher-student derivations (saad_solla, worschech_rosenow, arnaboldi): structure and verification."""
 
-import os
-
 import pytest
 
-from workbench import build_graph, premises, verify
+from workbench import build_graph, premises
 from workbench.loading import load
 
 TOPICS = ["saad_solla", "worschech_rosenow", "arnaboldi"]
@@ -19,14 +17,24 @@ def test_claims_rest_on_the_gaussian_averages():
         assert "saad_solla/I3-erf" in premises(G, cid), cid
 
 
+def _verify(verified, builtin_claims, heavy):
+    ids = [c.id for c in builtin_claims if c.topic in TOPICS and (heavy or c.id not in HEAVY)]
+    return verified(ids)
+
+
 @pytest.mark.slow
-def test_teacher_student_claims_verify():
-    claims = load(builtin=True)
-    ids = [c.id for c in claims if c.topic in TOPICS]
-    if os.environ.get("WORKBENCH_SHORT") == "1":
-        ids = [i for i in ids if i not in HEAVY]
-    report = verify(claims, ids, jobs=2)
+def test_teacher_student_claims_verify_short_form(verified, builtin_claims):
+    """Every claim but the heaviest three."""
+    report = _verify(verified, builtin_claims, heavy=False)
     bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
     assert not bad
     assert report["saad_solla/plateau-K2"].evidence.digits >= 30
     assert report["saad_solla/I4-erf-30-digits"].evidence.digits >= 30
+
+
+@pytest.mark.long
+def test_teacher_student_claims_verify(verified, builtin_claims):
+    report = _verify(verified, builtin_claims, heavy=True)
+    bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
+    assert not bad
+    assert set(HEAVY) <= set(report.results)

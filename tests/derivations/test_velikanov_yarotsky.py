@@ -1,14 +1,12 @@
 """The built-in derivation `velikanov_yarotsky`: xi = kappa/nu on exact power-law sequences."""
 
-import os
 
 import mpmath as mp
 import pytest
 import sympy as sp
 
 from workbench_derivations import velikanov_yarotsky as V
-from workbench import Agree, verify
-from workbench.loading import load
+from workbench import Agree
 from workbench.validate import validate_agree
 
 
@@ -39,13 +37,16 @@ def test_the_compiled_float_sum_is_never_verified_beyond_double_precision():
 
 
 @pytest.mark.slow
-def test_velikanov_yarotsky_claims_verify():
-    ids = ["velikanov_yarotsky"]
-    if os.environ.get("WORKBENCH_SHORT") == "1":
-        ids = ["velikanov_yarotsky/mellin-integral", "velikanov_yarotsky/mellin-antiderivative",
-               "velikanov_yarotsky/compiled-sum",
-               "velikanov_yarotsky/xi-3o2_1_1_1"]
-    report = verify(load(builtin=True), ids, jobs=2)
+def test_velikanov_yarotsky_claims_verify_short_form(verified):
+    report = verified(["velikanov_yarotsky/mellin-integral", "velikanov_yarotsky/mellin-antiderivative",
+                       "velikanov_yarotsky/compiled-sum", "velikanov_yarotsky/xi-3o2_1_1_1"])
     bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
     assert not bad
     assert report["velikanov_yarotsky/xi-2_1o2_1_1"].evidence.digits >= 20
+
+
+@pytest.mark.long
+def test_velikanov_yarotsky_claims_verify(verified):
+    report = verified(["velikanov_yarotsky"])
+    bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
+    assert not bad
