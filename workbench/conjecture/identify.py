@@ -156,11 +156,11 @@ def identify(x, digits: float, basis=None) -> Identification | None:
     45/pi pi**2/6
     """
     basis = resolve_basis(basis)
-    x = mp.mpf(x)
     if x == 0:
         return Identification(sp.Integer(0), "product", (1,), ("x",), digits)
     found = []
     with mp.workdps(int(digits) + 10):
+        x = +mp.mpf(x)       # rounded here, not at the caller's (lower) precision
         tol = abs(x) * mp.mpf(10) ** (-digits)
         for shape, search in (("product", _product), ("combination", _combination)):
             hit = search(x, basis, tol if shape == "combination" else mp.mpf(10) ** (-digits),
