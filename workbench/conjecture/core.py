@@ -292,17 +292,21 @@ def _fill(c, m, settings, basis):
                          grid=Grid(settings.grid.start, settings.grid.ratio, settings.grid.points + 6))
         const = hit.form if hit is not None else sp.Float(mp.nstr(m.constant, int(m.constant_digits)
                                                                     + 2), 50)
-        confirm = agreement(v, c.sequence, c.subsequence, longer,
-                            const * v ** exponent * sp.log(v) ** m.log_power)
-        ident["confirmation"] = {"digits_required": 2 * D, "digits_reached": round(confirm, 1),
+        e_conf, c_conf = agreement(v, c.sequence, c.subsequence, longer,
+                                   const * v ** exponent * sp.log(v) ** m.log_power)
+        confirm = min(e_conf, c_conf)
+        ident["confirmation"] = {"digits_required": 2 * D, "exponent_digits": round(e_conf, 1),
+                                 "constant_digits": round(c_conf, 1),
                                  "dps": [longer.dps, longer.confirm_dps],
                                  "points": longer.grid.points + longer.extra_points}
-    confirmed = confirm is not None and confirm >= 2 * D
-    if confirmed:
+        if e_conf < 2 * D:
+            ident["rejected_exponent"] = (f"{exponent} matched to {D} digits but not at "
+                                          f"{2 * D}: the re-measure agrees to {e_conf:.1f}")
+    if confirm is not None and e_conf >= 2 * D:
         c.exponent = exponent
-    else:   # without a confirmed exponent the constant is measured with the float one
-        c.exponent = exponent if (confirm is not None and isinstance(m.exponent, sp.Basic)) \
-            else sp.Float(mp.nstr(m.exponent_value, max(5, int(m.exponent_digits) + 2)), 50)
+    else:
+        c.exponent = sp.Float(mp.nstr(m.exponent_value, max(5, int(m.exponent_digits) + 2)), 50)
+    confirmed = confirm is not None and confirm >= 2 * D
     if hit is not None and confirmed:
         c.constant, c.closed_form = hit.form, True
         law_constant = hit.form
@@ -333,13 +337,15 @@ def _self_check(c, m, t0):
     supported = ev.verdict == "verified" and reached >= D
     ident = getattr(c, "_ident", {})
     if ev.verdict == "verified":
-        c.digits = 2.0 * D if ident.get("confirmation", {}).get("digits_reached", 0) >= 2 * D \
-            else float(ev.digits or 0)
+        c.digits = 2.0 * D if c.closed_form else float(ev.digits or 0)
     what = (f"{c.variable}^{c.exponent}" + (f" log({c.variable})^{c.log_power}" if c.log_power
                                            else ""))
     cf = ("closed form " + str(c.constant) + f" (confirmed to {2 * D} digits at twice the precision)"
           if c.closed_form else f"constant {c.constant} (no closed form in this basis to "
                                 f"{min(D, int(m.constant_digits))} digits)")
+    if c.closed_form and not supported:   # confirmed on the primary grid, not on every lattice
+        ident["unsupported_closed_form"] = str(c.constant)
+        c.closed_form = False
     if supported:
         summary = f"measured {c.law}: {what}, {cf}; {ev.summary}"
     else:

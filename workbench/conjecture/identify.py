@@ -161,6 +161,8 @@ def identify(x, digits: float, basis=None) -> Identification | None:
     found = []
     with mp.workdps(int(digits) + 10):
         x = +mp.mpf(x)       # rounded here, not at the caller's (lower) precision
+        if abs(abs(x) - 1) <= mp.mpf(10) ** -digits:    # log|x| = 0: PSLQ needs no zero
+            return Identification(sp.Integer(int(mp.sign(x))), "product", (1,), ("x",), digits)
         tol = abs(x) * mp.mpf(10) ** (-digits)
         for shape, search in (("product", _product), ("combination", _combination)):
             hit = search(x, basis, tol if shape == "combination" else mp.mpf(10) ** (-digits),

@@ -70,6 +70,12 @@ def _rational(e, err, dps):
     return None
 
 
+def _exponent_usable(run):
+    """Whether a run's local exponents could be extrapolated (the normalised sequence of the
+    probe, with exponent 0, may well diverge: that is no problem for the exponent)."""
+    return hasattr(run, "e_est") and "local exponent" not in run.bad
+
+
 def _best(pair):
     return min(pair, key=lambda est: est.error)
 
@@ -97,7 +103,7 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
             return LawMeasurement(sp.Integer(0), sp.Integer(0), mp.mpf(0), mp.mpf(0), 0.0,
                                   zero=True, runs=runs, evaluate=sampled.evaluate,
                                   problem=f"a({v}) = 0 at every node of the primary grid")
-        if hi.problem or lo.problem:
+        if not (_exponent_usable(hi) and _exponent_usable(lo)):
             continue
         with mp.workdps(hi.dps):
             scores[q] = max(_best(hi.e_est).error, abs(_best(hi.e_est).value - _best(lo.e_est).value))
@@ -105,7 +111,8 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
         stmt_q = statement(v, a, subsequence, sp.Integer(1))
         hi.analyse(stmt_q, settings, 0)
         lo.analyse(stmt_q, settings, 0)
-        problem = hi.problem or lo.problem
+        problem = next((r.problem for r in (hi, lo) if not _exponent_usable(r)), None) or \
+            "no log power makes the local exponents converge"
         return LawMeasurement(sp.Integer(0), sp.nan, mp.nan, mp.inf, float("-inf"),
                               problem=problem, runs=runs, evaluate=sampled.evaluate)
     q = min(scores, key=lambda k: scores[k])
@@ -136,16 +143,17 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
     return out
 
 
-def agreement(variable, a, subsequence, settings, leading) -> float:
+def agreement(variable, a, subsequence, settings, leading) -> tuple[float, float]:
     """Digits to which both methods at both primary precisions of ``settings`` agree with the
-    exponent and constant of ``leading`` (the re-measure that confirms a closed form)."""
+    exponent and with the constant of ``leading`` (the re-measure that confirms closed forms)."""
     stmt = statement(variable, a, subsequence, leading)
     runs = sample(stmt, settings).runs[:2]
-    worst = float("inf")
+    e_worst = c_worst = float("inf")
     for r in runs:
         r.analyse(stmt, settings, 0)
-        if r.problem or r.zero:
-            return float("-inf")
+        if r.zero or not _exponent_usable(r):
+            return float("-inf"), float("-inf")
         with mp.workdps(r.dps):
-            worst = min(worst, _digits([r.e_est], r.E, r.e_scale), _digits([r.c_est], r.C, abs(r.C)))
-    return worst
+            e_worst = min(e_worst, _digits([r.e_est], r.E, r.e_scale))
+            c_worst = float("-inf") if r.problem else min(c_worst, _digits([r.c_est], r.C, abs(r.C)))
+    return e_worst, c_worst
