@@ -23,3 +23,16 @@ def __getattr__(name):
     value = getattr(_import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+class _Package(__import__("types").ModuleType):
+    """``workbench.conjecture.identify`` is the function (importing the submodule of the same
+    name does not rebind it; import that as ``from workbench.conjecture.identify import ...``)."""
+
+    def __setattr__(self, name, value):
+        if name == "identify" and isinstance(value, __import__("types").ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+__import__("sys").modules[__name__].__class__ = _Package
