@@ -29,6 +29,7 @@ _API = {
     **dict.fromkeys(("Report", "current_report", "verify"), "verify"),
     **dict.fromkeys(("export_latex", "to_dot"), "export"),
     "load_file": "loading",
+    "conjecture": "conjecture",
 }
 
 __all__ = ["__version__", *_API]
@@ -44,12 +45,12 @@ def __getattr__(name: str):
 
 
 class _Package(_types.ModuleType):
-    """``workbench.verify`` and ``workbench.premises`` are the API's functions, as they were
+    """``workbench.verify``, ``workbench.premises`` and ``workbench.conjecture`` are the API's functions, as they were
     when the package imported everything: importing the submodules of the same names does not
     rebind them to the modules (import those as ``from workbench.verify import ...``)."""
 
     def __setattr__(self, name, value):
-        if name in ("verify", "premises") and isinstance(value, _types.ModuleType):
+        if name in ("verify", "premises", "conjecture") and isinstance(value, _types.ModuleType):
             return
         super().__setattr__(name, value)
 

@@ -1,6 +1,7 @@
 """The ``workbench`` command.
 
-``verify``, ``list``, ``show``, ``why``, ``history``, ``plot``, ``graph``, ``export latex``.
+``verify``, ``list``, ``show``, ``why``, ``history``, ``plot``, ``graph``, ``export latex``,
+``conjecture`` (:mod:`workbench.conjecture.command`).
 Ids on the command line may be topics or globs; ``show``, ``why`` and ``history`` print a
 section per matching claim, ``plot`` needs exactly one.  Every command sees the built-in
 derivations (unless ``--no-builtin``) plus the claim files given with ``--file``.  Errors in
@@ -366,6 +367,10 @@ def _history_one(out, store, result):
         return
     out.print(_line((cid, "bold")))
     out.print(text.history_table(runs, result.hash))
+
+from .conjecture.command import conjecture_command  # noqa: E402 - click only, imports lazily
+
+main.add_command(conjecture_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

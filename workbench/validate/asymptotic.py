@@ -38,8 +38,7 @@ from ..errors import MalformedStatement, SequenceError
 from ..evidence import Evidence
 from ..statements import Asymptotic
 from .protocol import ValidatorBase, default_validator
-from .lattices import lattices
-from .asymptotic_runs import _Run, _short
+from .asymptotic_runs import _short
 from .asymptotic_verdict import _judge
 
 __all__ = ["Grid", "Extrapolation", "validate_asymptotic"]
@@ -213,16 +212,9 @@ def validate_asymptotic(stmt: Asymptotic, settings: Extrapolation | None = None,
     """
     settings = settings or Extrapolation()
     t0 = time.perf_counter()
-    a = sequence_function(stmt, params or {})
-    runs = []
-    for lat in lattices(settings.grid, stmt.is_integer, settings.dps, settings.confirm_dps,
-                        settings.extra_points, settings.residues if stmt.is_integer else 1):
-        with mp.workdps(lat.dps):
-            vs, avals = _evaluate(stmt, a, lat.nodes, lat.dps)
-        runs.append(_Run(lat, vs, avals))
-    def evaluate(nodes, dps):
-        with mp.workdps(dps):
-            return _evaluate(stmt, a, nodes, dps)
+    from .asymptotic_measure import sample
+    sampled = sample(stmt, settings, params)
+    runs, evaluate = sampled.runs, sampled.evaluate
     ev = _judge(stmt, runs, settings, evaluate=evaluate)
     if ev.outcome == "inconclusive" and stmt.log_corrections == 0 and not ev.details.get("not_asymptotic"):
         for L in (1, 2):   # logarithmic corrections? (same values, richer correction model)

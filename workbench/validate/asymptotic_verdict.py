@@ -82,7 +82,20 @@ def _law_text(stmt, e, c, e_exact):
 
 
 def _residue_laws(stmt, runs, settings):
-    """Per-class laws from the residue lattices, on the smallest modulus that explains them."""
+    """Per-class laws (as text) from the residue lattices, on the smallest modulus that
+    explains them."""
+    m, groups = _residue_groups(stmt, runs, settings)
+    if m is None:
+        if not groups:
+            return None, {}
+        M = next(r.lattice.residue[1] for r in runs if r.lattice.residue)
+        return None, {_class_label(stmt, c, M): _law_of(stmt, law) for c, law in groups.items()}
+    return m, {_class_label(stmt, rc, m): _law_of(stmt, law) for rc, law in sorted(groups.items())}
+
+
+def _residue_groups(stmt, runs, settings):
+    """Per-class laws from the residue lattices, on the smallest modulus that explains them:
+    ``(m, {residue mod m: law})``, or ``(None, {lattice residue: law})`` when none does."""
     res = [r for r in runs if r.lattice.residue and not r.problem]
     if len(res) < 2:
         return None, {}
@@ -105,10 +118,8 @@ def _residue_laws(stmt, runs, settings):
         for c, law in laws.items():
             groups.setdefault(c % m, []).append(law)
         if all(all(same(g[0], x) for x in g[1:]) for g in groups.values()):
-            text = {_class_label(stmt, rc, m): _law_of(stmt, g[0]) for rc, g in sorted(groups.items())}
-            return m, text
-    return None, {_class_label(stmt, c, res[0].lattice.residue[1]): _law_of(stmt, law)
-                  for c, law in laws.items()}
+            return m, {rc: g[0] for rc, g in sorted(groups.items())}
+    return None, dict(laws)
 
 
 def _class_label(stmt, r, m):

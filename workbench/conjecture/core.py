@@ -1,0 +1,380 @@
+""":func:`conjecture`: measure how a quantity behaves, find its constant's closed form, check a
+guess, and promote the law to a claim.
+
+Pipeline (every number comes from the asymptotic validator's numerics):
+
+1. **Measure** the log power, the exponent and the constant (:mod:`.measure`) on the
+   validator's lattices at its two precisions.
+2. **Residues** (integer variables): the residue-class lattices' laws are grouped on the
+   smallest modulus ``m <= 12`` that explains them; when ``m > 1`` each class is measured
+   on its own subsequence and ``residues`` maps ``"k = r mod m"`` to its law (``0`` for a
+   class that vanishes); the top-level law is the first class's that does not vanish.
+3. **Closed forms** (:mod:`.identify`): PSLQ over the basis at the requested digits; a
+   candidate is kept only when a re-measure **at twice the digits, on a grid six nodes
+   longer** agrees with it to twice the digits.
+4. **Self-check**: the measured law (closed form, or the constant rounded to the digits
+   confirmed) is handed to the validator itself (all lattices, both methods, both
+   precisions, the residue screen); its verdict is the conjecture's: *supported* to
+   ``digits``, or *inconclusive* with what was measured -- "not asymptotic on this grid"
+   when that is the truth.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import mpmath as mp
+import sympy as sp
+
+from ..errors import InvalidParameter, MalformedStatement
+from ..evidence import Evidence, Measured
+from ..validate.asymptotic import Extrapolation, Grid, validate_asymptotic
+from ..validate.asymptotic_measure import residue_classes
+from .identify import identify, resolve_basis
+from .measure import LOG_POWERS, agreement, measure_law, statement
+
+__all__ = ["Conjecture", "conjecture"]
+
+
+class _Memo:
+    """``f`` with its values remembered per argument and precision (the self-check and the
+    per-class measurements revisit the nodes the measurement saw)."""
+
+    def __init__(self, f):
+        self.f, self.cache = f, {}
+
+    def __call__(self, v):
+        key = (v, mp.mp.prec)
+        if key not in self.cache:
+            self.cache[key] = self.f(v)
+        return self.cache[key]
+
+
+@dataclass
+class Conjecture:
+    """A measured law ``a(v) ~ constant * v^exponent * log(v)^log_power`` and its evidence.
+
+    ``constant`` is a sympy closed form when one was identified *and* confirmed at twice the
+    digits (``closed_form`` is then true), else a sympy Float carrying the digits confirmed.
+    ``residues`` maps ``"k = r mod m"`` to that class's law when the behaviour depends on the
+    class (empty otherwise).  ``digits`` is what the validator confirmed for ``law``.
+    """
+
+    variable: sp.Symbol
+    sequence: Callable
+    subsequence: tuple | None
+    settings: Extrapolation
+    exponent: sp.Expr = None
+    log_power: sp.Expr = sp.Integer(0)
+    constant: sp.Expr = None
+    closed_form: bool = False
+    residues: dict = field(default_factory=dict)
+    law: sp.Expr | None = None
+    digits: float = 0.0
+    evidence: Evidence | None = None
+    text: str | None = None          # the expression, when the sequence came from text
+
+    @property
+    def status(self) -> str:
+        """``"supported"`` or ``"inconclusive"``."""
+        return self.evidence.outcome if self.evidence else "inconclusive"
+
+    def __repr__(self):
+        law = self.law if self.law is not None else "no law"
+        return f"Conjecture({self.variable}: {law}, {self.status}, {self.digits:g} digits)"
+
+    # -- a guess ------------------------------------------------------------
+    def statement(self, leading=None, subsequence=None):
+        """The ordinary :class:`~workbench.statements.Asymptotic` ``a ~ leading`` (default:
+        the measured law, on the class it holds on)."""
+        leading = self.law if leading is None else leading
+        if leading is None:
+            raise MalformedStatement("this conjecture measured no law: give leading=")
+        sub = subsequence if subsequence is not None else self.law_subsequence
+        return statement(self.variable, _raw(self.sequence), sub, leading)
+
+    @property
+    def law_subsequence(self):
+        """The subsequence ``law`` holds on: the user's, refined to a residue class when the
+        behaviour depends on the class."""
+        return getattr(self, "_law_subsequence", self.subsequence)
+
+    def validator(self):
+        """The statement type's default validator (:mod:`workbench.validate.protocol`) with this
+        conjecture's digits, grid and precision."""
+        from ..validate.protocol import default_validator
+        v = default_validator(statement(self.variable, _raw(self.sequence), None, sp.Integer(1)))
+        return replace(v, digits=self.settings.digits, dps=self.settings.dps,
+                       grid=self.settings.grid)
+
+    def check(self, leading, subsequence=None) -> Evidence:
+        """The validator's verdict on ``a ~ leading`` (verified / refuted with the measured
+        values / inconclusive with the digits reached)."""
+        v = self.variable
+        leading = _sympify(leading, v)
+        stmt = statement(v, _raw(self.sequence), subsequence if subsequence is not None
+                         else self.subsequence, leading)
+        return self.validator().check(stmt, {})
+
+    def to_claim(self, derivation, name, *, title="", source="", leading=None):
+        """Add ``a ~ law`` (or ``leading``) as a claim of kind *conjecture* to ``derivation``
+        and return it (checked by :meth:`validator`)."""
+        leading = self.law if leading is None else _sympify(leading, self.variable)
+        if leading is None:
+            raise MalformedStatement(f"{name}: the conjecture measured no law to promote")
+        return derivation.asymptotic(
+            name, variable=self.variable, leading=leading, sequence=_raw(self.sequence),
+            subsequence=self.law_subsequence, kind="conjecture", validator=self.validator(),
+            title=title or f"Conjectured: {self.text or 'a'} ~ {leading}",
+            source=source or "workbench.conjecture (measured)")
+
+    def to_json(self) -> dict:
+        """The ``--json`` record."""
+        return {"exponent": _text(self.exponent), "log_power": _text(self.log_power),
+                "constant": _text(self.constant), "closed_form": self.closed_form,
+                "law": _text(self.law), "digits": self.digits,
+                "subsequence": list(self.law_subsequence) if self.law_subsequence else None,
+                "residues": {k: _text(x) for k, x in self.residues.items()},
+                "status": self.status, "evidence": self.evidence.to_dict() if self.evidence else None}
+
+
+def _raw(f):
+    return f.f if isinstance(f, _Memo) else f
+
+
+def _text(x):
+    return None if x is None else str(x)
+
+
+def _sympify(leading, v):
+    try:
+        expr = sp.sympify(leading)
+    except (sp.SympifyError, TypeError):
+        raise MalformedStatement(f"cannot read the leading term {leading!r}") from None
+    # a symbol of the same name but other assumptions is the variable
+    return expr.subs({s: v for s in expr.free_symbols if s.name == v.name and s != v})
+
+
+def _variable(variable, integer):
+    if isinstance(variable, sp.Symbol):
+        return variable
+    if not isinstance(variable, str) or not variable.isidentifier():
+        raise InvalidParameter(f"variable must be a name or a sympy Symbol, got {variable!r}")
+    integer = True if integer is None else integer
+    return sp.Symbol(variable, integer=True, positive=True) if integer else \
+        sp.Symbol(variable, positive=True)
+
+
+def _settings(digits, grid):
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 4 <= digits <= 60:
+        raise InvalidParameter(f"digits must be an integer 4..60, got {digits!r}")
+    if grid is not None and not isinstance(grid, Grid):
+        grid = Grid(*grid) if isinstance(grid, (tuple, list)) else None
+        if grid is None:
+            raise InvalidParameter("grid must be a workbench.Grid or (start, ratio, points)")
+    return Extrapolation(digits=digits, dps=max(30, digits + 10), grid=grid or Grid())
+
+
+def _sequence(f, v):
+    if isinstance(f, sp.Basic):
+        if v not in f.free_symbols:
+            raise InvalidParameter(f"the expression {f} does not contain the variable {v}")
+        g = sp.lambdify(v, f, modules="mpmath")
+        return lambda x: g(mp.mpf(x))
+    if not callable(f):
+        raise InvalidParameter(f"conjecture needs a callable or a sympy expression, got {f!r}")
+    return f
+
+
+def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=None, *,
+               integer=None, log_powers=LOG_POWERS, text=None, _classes=True) -> Conjecture:
+    """Measure ``f(v) ~ C v^e (log v)^q`` as ``v -> oo`` and look for closed forms.
+
+    Parameters
+    ----------
+    f : callable or sympy expression
+        ``f(v)`` at the ambient mpmath precision (a Python int for an integer variable).
+    variable : str or sympy Symbol
+        A name is an integer variable unless ``integer=False``.
+    subsequence : (step, offset), optional
+        Only ``v = step*m + offset``.
+    grid : Grid, optional
+        The validator's grid (default ``Grid(16, 2, 18)``).
+    digits : int
+        Digits to confirm (default 20); closed forms are confirmed at twice this.
+    basis : list of names or {name: constant}, optional
+        Constants for the closed-form search (:data:`~.identify.BASIS` by default).
+
+    See the module docstring for the procedure and :class:`Conjecture` for the result.
+    """
+    t0 = time.perf_counter()
+    v = _variable(variable, integer)
+    settings = _settings(digits, grid)
+    basis = resolve_basis(basis)
+    a = _Memo(_sequence(f, v))
+    try:
+        statement(v, a, subsequence, sp.Integer(1))
+    except MalformedStatement as exc:
+        raise InvalidParameter(str(exc)) from None
+    c = Conjecture(v, a, statement(v, a, subsequence, 1).subsequence, settings, text=text)
+    m = measure_law(v, a, c.subsequence, settings, log_powers)
+    if _classes and v.is_integer and (m.zero or not m.problem):
+        split = _split_classes(c, m, settings, basis, log_powers, t0)
+        if split is not None:
+            return split
+    if m.zero or m.problem:
+        return _inconclusive(c, m, t0)
+    _fill(c, m, settings, basis)
+    _self_check(c, m, t0)
+    return c
+
+
+def _split_classes(c, m, settings, basis, log_powers, t0):
+    """Per-class conjectures when the residue lattices disagree (``None`` when they agree)."""
+    if m.zero:     # primary grid all zero: read the residue lattices with a neutral law
+        for r in m.runs:
+            r.analyse(statement(c.variable, c.sequence, c.subsequence, sp.Integer(1)), settings, 0)
+        stmt = statement(c.variable, c.sequence, c.subsequence, sp.Integer(1))
+    else:
+        stmt = m.stmt
+    mod, groups = residue_classes(stmt, m.runs, settings)
+    if mod is None or mod == 1:
+        return None
+    step, offset = c.subsequence or (1, 0)
+    laws, first = {}, None
+    for r, law in groups.items():
+        sub = (step * mod, step * r + offset)
+        label = f"{c.variable} = {sub[1] % sub[0]} mod {sub[0]}"
+        if law == "zero":
+            laws[label] = sp.Integer(0)
+            continue
+        cls = conjecture(c.sequence, c.variable, sub, settings.grid, settings.digits, basis,
+                         log_powers=log_powers, text=c.text, _classes=False)
+        laws[label] = cls.law if cls.law is not None else sp.nan
+        if first is None:
+            first = cls
+    if first is None:
+        return None
+    out = replace(first, subsequence=c.subsequence, residues=laws, text=c.text)
+    out._law_subsequence = first.subsequence
+    per_class = "; ".join(f"{k}: {x}" for k, x in laws.items())
+    ev = out.evidence
+    ev.summary = (f"depends on {c.variable} mod {step * mod} ({per_class}); the law below holds "
+                  f"for {c.variable} = {first.subsequence[1]} mod {first.subsequence[0]}: "
+                  + ev.summary)
+    ev.details["residues"] = {k: str(x) for k, x in laws.items()}
+    ev.details["residue_modulus"] = step * mod
+    ev.runtime = time.perf_counter() - t0
+    return out
+
+
+def _fill(c, m, settings, basis):
+    """Exponent, log power, constant and their closed forms (confirmed at twice the digits)."""
+    v, D = c.variable, settings.digits
+    c.log_power = m.log_power
+    ident = {}
+    exponent = m.exponent if isinstance(m.exponent, sp.Basic) else None
+    if exponent is None and m.exponent_digits >= min(D, 10):
+        hit = identify(m.exponent_value, min(D, m.exponent_digits), basis)
+        exponent = hit.form if hit is not None else None
+        if hit is not None:
+            ident["exponent"] = hit.record()
+    hit = identify(m.constant, min(D, m.constant_digits), basis) if m.constant_digits >= min(D, 10) \
+        else None
+    if hit is not None:
+        ident["constant"] = hit.record()
+    confirm = None
+    if exponent is not None:
+        longer = replace(settings, digits=2 * D, dps=2 * D + 10, high_dps=None, residues=1,
+                         grid=Grid(settings.grid.start, settings.grid.ratio, settings.grid.points + 6))
+        const = hit.form if hit is not None else sp.Float(mp.nstr(m.constant, int(m.constant_digits)
+                                                                    + 2), 50)
+        e_conf, c_conf = agreement(v, c.sequence, c.subsequence, longer,
+                                   const * v ** exponent * sp.log(v) ** m.log_power)
+        confirm = min(e_conf, c_conf)
+        ident["confirmation"] = {"digits_required": 2 * D, "exponent_digits": round(e_conf, 1),
+                                 "constant_digits": round(c_conf, 1),
+                                 "dps": [longer.dps, longer.confirm_dps],
+                                 "points": longer.grid.points + longer.extra_points}
+        if e_conf < 2 * D:
+            ident["rejected_exponent"] = (f"{exponent} matched to {D} digits but not at "
+                                          f"{2 * D}: the re-measure agrees to {e_conf:.1f}")
+    if confirm is not None and e_conf >= 2 * D:
+        c.exponent = exponent
+    else:
+        c.exponent = sp.Float(mp.nstr(m.exponent_value, max(5, int(m.exponent_digits) + 2)), 50)
+    confirmed = confirm is not None and confirm >= 2 * D
+    if hit is not None and confirmed:
+        c.constant, c.closed_form = hit.form, True
+        law_constant = hit.form
+    else:
+        nd = max(3, int(m.constant_digits) + 1)
+        c.constant = sp.Float(mp.nstr(m.constant, nd), nd)
+        # the law carries every digit the confirming run measured: the validator refutes a
+        # constant more than ten of its error bars off, and rounding to the digits all four
+        # estimates share would be that far off
+        with mp.workdps(60):
+            full = max(nd, int(-mp.log10(m.constant_error / abs(m.constant))) + 3) \
+                if m.constant_error > 0 else 60
+        law_constant = sp.Float(mp.nstr(m.constant, full), full)
+        if hit is not None:
+            ident["rejected"] = (f"{hit.form} matched to {D} digits but not at {2 * D}: the "
+                                 f"re-measure agrees with it to {confirm:.1f} digits")
+    c.law = law_constant * v ** c.exponent * sp.log(v) ** c.log_power
+    c._ident = ident
+
+
+def _self_check(c, m, t0):
+    """The validator's verdict on the measured law becomes the conjecture's evidence."""
+    D = c.settings.digits
+    reached = min(m.exponent_digits, m.constant_digits)
+    check_digits = max(1, min(D, int(math.floor(reached))))
+    settings = replace(c.settings, digits=check_digits)
+    ev = validate_asymptotic(statement(c.variable, c.sequence, c.subsequence, c.law), settings)
+    supported = ev.verdict == "verified" and reached >= D
+    ident = getattr(c, "_ident", {})
+    if ev.verdict == "verified":
+        c.digits = 2.0 * D if c.closed_form else float(ev.digits or 0)
+    what = (f"{c.variable}^{c.exponent}" + (f" log({c.variable})^{c.log_power}" if c.log_power
+                                           else ""))
+    cf = ("closed form " + str(c.constant) + f" (confirmed to {2 * D} digits at twice the precision)"
+          if c.closed_form else f"constant {c.constant} (no closed form in this basis to "
+                                f"{min(D, int(m.constant_digits))} digits)")
+    if c.closed_form and not supported:   # confirmed on the primary grid, not on every lattice
+        ident["unsupported_closed_form"] = str(c.constant)
+        c.closed_form = False
+    if supported:
+        summary = f"measured {c.law}: {what}, {cf}; {ev.summary}"
+    else:
+        summary = f"inconclusive: measured {c.law} to {reached:.1f} digits; validator: {ev.summary}"
+    measured = {"exponent": Measured(mp.nstr(m.exponent_value, 30), mp.nstr(m.exponent_error, 3),
+                                     str(c.exponent), round(m.exponent_digits, 2)),
+                "constant": Measured(mp.nstr(m.constant, 30), mp.nstr(m.constant_error, 3),
+                                     str(c.constant), round(m.constant_digits, 2))}
+    details = {"identification": ident, "basis": sorted(resolve_basis(getattr(c, "_basis", None))),
+               "log_power_errors": m.log_power_errors, "check": ev.summary}
+    c.evidence = Evidence("verified" if supported else "failed", summary,
+                          outcome="supported" if supported else "inconclusive",
+                          methods=ev.methods, digits=c.digits, measured=measured, grid=ev.grid,
+                          precisions=ev.precisions, details=details,
+                          runtime=time.perf_counter() - t0)
+
+
+def _inconclusive(c, m, t0):
+    measured = {}
+    if m.exponent_value is not None and mp.isfinite(m.exponent_value):
+        measured["exponent"] = Measured(mp.nstr(m.exponent_value, 20), mp.nstr(m.exponent_error, 3))
+    if m.constant is not None:
+        measured["constant"] = Measured(mp.nstr(m.constant, 20), mp.nstr(m.constant_error, 3))
+    problem = m.problem or "no law could be measured"
+    if m.zero:
+        problem = f"a({c.variable}) = 0 on the grid ({c.variable} = 16 * 2^j and the residue lattices)"
+    c.evidence = Evidence("failed", f"inconclusive: {problem}", outcome="inconclusive",
+                          digits=0.0, measured=measured,
+                          details={"not_asymptotic": [problem],
+                                   "log_power_errors": m.log_power_errors},
+                          runtime=time.perf_counter() - t0)
+    return c

@@ -1,0 +1,167 @@
+"""What the workbench can compute, by name: for conjectures, notebooks and the CLI's expressions.
+
+Each function is a thin, validated wrapper around the engine's numerics (no numerics of
+its own) and computes at the **ambient mpmath precision** (:mod:`workbench.precision`),
+so that ``workbench.conjecture`` can evaluate it at two precisions.  Bad arguments raise
+:class:`~workbench.errors.InvalidParameter` naming the argument.
+
+=========================  =====================================================  ==========
+``mu(kernel, d, k)``       Funk-Hecke eigenvalue of a dot-product kernel on        mpmath
+                           S^(d-1) (:func:`workbench.kernels.eigenvalue`)
+``plateau_height(K)``      Saad-Solla plateau error ``eps*`` as ``eta -> 0``       mpmath
+``escape_rate(K, eta)``    the plateau's escape rate ``lambda_esc``                mpmath
+``plateau_length(...)``    the plateau length ``alpha_P`` from the ODEs            float64
+``loss(t, nu, kappa)``     the gradient-flow loss of a power-law spectrum          mpmath
+=========================  =====================================================  ==========
+
+>>> import mpmath as mp
+>>> with mp.workdps(20):
+...     print(mu("arccos0", 3, 0))
+0.5
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath as mp
+
+from .errors import InvalidParameter
+
+__all__ = ["mu", "plateau_height", "escape_rate", "plateau_length", "loss", "QUANTITIES"]
+
+
+def _integer(name, value, minimum):
+    """``value`` as a Python int (numpy, sympy and integral mpmath numbers accepted)."""
+    if isinstance(value, bool):
+        raise InvalidParameter(f"{name} must be an integer >= {minimum}, got {value!r}")
+    try:
+        as_int = int(value)
+        integral = as_int == value
+    except (TypeError, ValueError, OverflowError):
+        integral = False
+    if not integral or as_int < minimum:
+        raise InvalidParameter(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return as_int
+
+
+def _positive(name, value):
+    """``value`` as an mpf at the ambient precision, after checking it is a positive number."""
+    if isinstance(value, (bool, str, bytes)) or value is None:
+        raise InvalidParameter(f"{name} must be a positive number, got {value!r}")
+    try:
+        x = mp.mpf(value) if not hasattr(value, "evalf") else mp.mpf(value.evalf(mp.mp.dps + 5))
+    except (TypeError, ValueError):
+        raise InvalidParameter(f"{name} must be a positive number, got {value!r}") from None
+    if not (mp.isfinite(x) and x > 0):
+        raise InvalidParameter(f"{name} must be a positive number, got {value!r}")
+    return x
+
+
+def mu(kernel, d, k, **params):
+    """``mu_k``: the eigenvalue of ``(T f)(x) = int kappa(<x, y>) f(y) dsigma(y)`` on the
+    degree-``k`` spherical harmonics of S^(d-1).
+
+    Conventions: ``sigma`` is the uniform *probability* measure on S^(d-1); ``kernel`` is a
+    name of :data:`workbench.kernels.NAMED_KERNELS` (with its ``params``, e.g.
+    ``c=`` for ``laplace``), a sympy expression in ``u``, or a
+    :class:`~workbench.kernels.Kernel`.  Closed form when known, else quadrature
+    (:func:`workbench.kernels.eigenvalue`), at the ambient precision.
+
+    >>> import mpmath as mp
+    >>> with mp.workdps(20):
+    ...     print(mu("arccos1", 5, 3), mu("arccos0", 3, 0))    # ReLU: no odd degree >= 3
+    0.0 0.5
+    """
+    from .kernels import eigenvalue, kernel as as_kernel
+    d = _integer("d", d, 2)
+    k = _integer("k", k, 0)
+    if isinstance(kernel, str):
+        from .kernels import NAMED_KERNELS
+        if kernel not in NAMED_KERNELS:
+            raise InvalidParameter(f"unknown kernel {kernel!r}; named kernels: "
+                                   f"{', '.join(NAMED_KERNELS)}")
+    return eigenvalue(as_kernel(kernel, **params), d, k)
+
+
+def plateau_height(K):
+    """``eps* = K/6 - (K^2/pi) arcsin(1/(2K))``: the generalisation error on the symmetric
+    plateau of a soft committee machine as ``eta -> 0`` (Saad & Solla 1995).
+
+    Conventions (:mod:`workbench.teacher_student.fixed_points`): ``g = erf(x/sqrt 2)``,
+    ``K = M`` students and teachers, ``T = I``, second-layer weights fixed at 1, no noise,
+    ``eps_g = (1/2) E[(student - teacher)^2]``.
+
+    >>> import mpmath as mp
+    >>> with mp.workdps(20):
+    ...     print(mp.nstr(plateau_height(2), 12))
+    0.0116108403127
+    """
+    from .teacher_student import plateau_height as height
+    return height(_integer("K", K, 1))
+
+
+def escape_rate(K, eta):
+    """``lambda_esc``: the largest eigenvalue of the Jacobian of the Saad-Solla ODEs at the
+    symmetric plateau (the rate at which an asymmetry grows, ``delta ~ exp(lambda_esc alpha)``).
+
+    Conventions: as :func:`plateau_height`; learning rate ``eta/sqrt N`` on ``w``, time
+    ``alpha = steps/N``.  Computed at the ambient precision (fixed point and Jacobian with
+    guard digits: :func:`workbench.teacher_student.escape_rate`).
+    """
+    from .teacher_student import escape_rate as rate
+    K = _integer("K", K, 2)
+    eta = _positive("eta", eta)
+    return rate(K, eta)
+
+
+def plateau_length(K, eta, delta0):
+    """``alpha_P``: the time at which ``eps_g`` first falls below ``eps*/2`` when the students
+    start on the symmetric plateau displaced by ``delta0`` along the unstable direction
+    (students pushed apart, ``Q = Q* + delta0 (I - 11^T/K)``, ``R = R* + delta0 dR``).
+
+    Theory: ``alpha_P = ln(1/delta0)/lambda_esc + O(1)`` as ``delta0 -> 0``.  Conventions as
+    :func:`escape_rate`.  **Double precision** (DOP853 at ``rtol = 1e-10``,
+    :func:`workbench.teacher_student.crossing_time`): about 9 digits, so a conjecture about
+    it can confirm no more than that.
+    """
+    import numpy as np
+
+    from .teacher_student.fixed_points import escape_direction, symmetric_fixed_point
+    from .teacher_student.ode import crossing_time
+    K = _integer("K", K, 2)
+    eta = float(_positive("eta", eta))
+    delta0 = float(_positive("delta0", delta0))
+    if not delta0 < 0.1:
+        raise InvalidParameter(f"delta0 must be small (< 0.1), got {delta0!r}")
+    lam, _, dR = escape_direction(K, eta, dps=20)
+    fp = symmetric_fixed_point(K, eta, dps=20)
+    Q, R, _ = fp.state()
+    Q, R = np.array(Q, dtype=float), np.array(R, dtype=float)
+    spread = np.eye(K) - np.ones((K, K)) / K
+    alpha_max = 40 * (math.log(1 / delta0) + 20) / lam
+    return crossing_time(float(fp.eg) / 2, alpha_max=alpha_max, eta=eta, Q0=Q + delta0 * spread,
+                         R0=R + delta0 * dR)
+
+
+def loss(t, nu, kappa, Lam=1, K=1):
+    """``L(t) = (1/2) sum_{n>=1} c_n^2 exp(-2 lambda_n t)`` for the power-law spectrum
+    ``lambda_n = Lam n^-nu``, ``c_n^2 = K (n^-kappa - (n+1)^-kappa)`` (tail sums exactly
+    ``K n^-kappa``) of Velikanov & Yarotsky 2021.
+
+    Conventions: linearised gradient flow on the population loss, learning rate 1, time
+    ``t`` (:mod:`workbench.scaling.loss`).  Leading law: ``L(t) ~ (K/2) Gamma(kappa/nu + 1)
+    (2 Lam t)^(-kappa/nu)``.  Summed by :func:`workbench.scaling.loss_mp` at the ambient
+    precision.
+    """
+    from .scaling import loss_mp
+    t = _positive("t", t)
+    nu, kappa = _positive("nu", nu), _positive("kappa", kappa)
+    Lam, K = _positive("Lam", Lam), _positive("K", K)
+    c2 = lambda n: -K * n ** -kappa * mp.expm1(-kappa * mp.log1p(1 / n))  # noqa: E731
+    return loss_mp(lambda n: Lam * n ** -nu, c2, t)
+
+
+#: the quantities by name (the names the CLI's expressions may call)
+QUANTITIES = {"mu": mu, "plateau_height": plateau_height, "escape_rate": escape_rate,
+              "plateau_length": plateau_length, "loss": loss}
