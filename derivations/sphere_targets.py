@@ -150,16 +150,40 @@ def harmonics_up_to(d, K):
 TAIL_DIRECT = 4096
 
 
+#: Process-local memos (one check's process under ``workbench verify``), keyed by everything
+#: the numbers depend on (d, the index, the binary working precision): the tails at the
+#: sampled K share most head terms and, below 2 TAIL_DIRECT, the whole Euler-Maclaurin tail.
+_ENERGIES, _EM_TAILS = {}, {}
+
+
+def _energy(d, j):
+    """:func:`hemisphere_energy` ``(d, j)`` at the working precision, computed once per process."""
+    key = (d, j, mp.mp.prec)
+    if key not in _ENERGIES:
+        _ENERGIES[key] = hemisphere_energy(d, j)
+    return _ENERGIES[key]
+
+
+def _em_tail(d, start):
+    """``sum_{j >= start} E_(2j+1)`` by Euler-Maclaurin (``mp.nsum``) at the working precision,
+    computed once per process."""
+    key = (d, start, mp.mp.prec)
+    if key not in _EM_TAILS:
+        _EM_TAILS[key] = mp.nsum(lambda j: hemisphere_energy(d, j), [start, mp.inf],
+                                 method="euler-maclaurin")
+    return _EM_TAILS[key]
+
+
 def hemisphere_tail(d, K):
     """``sum_{odd k > K} E_k`` of the hemisphere for odd ``K``: the terms up to
     :data:`TAIL_DIRECT` directly, the rest by Euler-Maclaurin (``mp.nsum``), both at the
-    working precision plus guard digits."""
+    working precision plus guard digits.  (Terms and tails are remembered per precision, so
+    the sampled K cost ~4096 terms and one tail per precision, not per K; same numbers.)"""
     j0 = (int(K) + 1) // 2
     with mp.workdps(mp.mp.dps + 10):
-        f = lambda j: hemisphere_energy(d, j)  # noqa: E731
         start = max(j0, TAIL_DIRECT)
-        head = mp.fsum(f(j) for j in range(j0, start))
-        tail = mp.nsum(f, [start, mp.inf], method="euler-maclaurin")
+        head = mp.fsum(_energy(d, j) for j in range(j0, start))
+        tail = _em_tail(d, start)
         return +(head + tail)
 
 
