@@ -32,6 +32,8 @@ factor 2 with respect to the constant printed by Bietti & Bach);
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import mpmath as mp
 import sympy as sp
 
@@ -295,11 +297,16 @@ def index_of_last_copy(name, d, K):
     nu, constants = KERNELS[name]
     parities = set(constants)
     count = sum(comb(K - j + d - 1, d - 1) for j in range(0, 2) if (K - j) % 2 in parities)
-    # exceptional degrees of a vanishing parity (e.g. k = 1 of relu_ntk): larger than mu_K
-    for kk in range(0, SMALL_K + 1):
-        if kk % 2 not in parities and eigenvalue(name, d, kk) != 0:
-            count += multiplicity(d, kk)
-    return count
+    return count + _exceptional_count(name, d, mp.mp.prec)
+
+
+@lru_cache(maxsize=None)
+def _exceptional_count(name, d, prec):
+    """Harmonics of the exceptional low degrees of a vanishing parity (e.g. k = 1 of relu_ntk),
+    whose mu_k exceed mu_K for large K; once per (kernel, d, precision) in a process."""
+    parities = set(KERNELS[name][1])
+    return sum(multiplicity(d, kk) for kk in range(0, SMALL_K + 1)
+               if kk % 2 not in parities and eigenvalue(name, d, kk) != 0)
 
 
 def index_ordered_sequence(K, name, d):
