@@ -1,7 +1,7 @@
 """Benchmark: CPU seconds per claim family of ``kernel_spectra`` and ``sphere_targets``.
 
-Each claim runs in its own forked process (as under ``workbench verify``), so a memo lives for
-one claim only; prints per-family CPU sums and writes ``id<TAB>cpu<TAB>status<TAB>summary`` lines
+Each claim runs in its own forked process with one BLAS thread (as under ``workbench
+verify``), so a memo lives for one claim only; prints per-family CPU sums and writes ``id<TAB>cpu<TAB>status<TAB>summary`` lines
 to the file given as the first argument (compare two such files to see identical summaries).
 Run: ``PYTHONPATH=$PWD python bench/bench_kspeed.py out.tsv [glob ...]``.  Asserts nothing.
 """
@@ -50,9 +50,11 @@ def family(cid):
 
 
 def main(out, globs):
+    from threadpoolctl import threadpool_limits
     claims = [c for c in load(builtin=True) if any(fnmatch.fnmatch(c.id, g) for g in globs)]
     sums, counts = defaultdict(float), defaultdict(int)
-    with open(out, "w") as f:
+    # one BLAS thread per child, as workbench.isolation.run_isolated gives them
+    with open(out, "w") as f, threadpool_limits(1):
         for c in claims:
             cpu, status, summary = run_forked(c)
             sums[family(c.id)] += cpu
