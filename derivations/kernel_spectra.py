@@ -32,6 +32,8 @@ factor 2 with respect to the constant printed by Bietti & Bach);
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import mpmath as mp
 import sympy as sp
 
@@ -39,6 +41,7 @@ from workbench import (Derivation, Evidence, InvalidParameter, MalformedStatemen
                        TwoPrecisions)
 from workbench.kernels import (decay_constant, eigenvalue, general_decay_constant, kernel,
                                leading_asymptotic, multiplicity, sphere_eigenvalue_quadrature)
+from workbench.kernels.quadrature import eigenvalues_by_quadrature
 from workbench.kernels.sphere import funk_hecke_constant
 
 D = Derivation("kernel_spectra", title="Spectra of dot-product kernels on the sphere",
@@ -177,16 +180,45 @@ KERNELS = {
 SMALL_K = 8
 
 
+#: (name, repr of the kernel params) -> Kernel: a kernel with parameters is built afresh by
+#: ``kernel(name, **params)`` (sympy parsing and lambdify, ~50 ms); once per process suffices.
+_KERNELS = {}
+
+
+def _catalogued(name, kernel_params):
+    key = (name, repr(kernel_params))
+    if key not in _KERNELS:
+        _KERNELS[key] = kernel(name, **(kernel_params or {}))
+    return _KERNELS[key]
+
+
 def closed_form_eigenvalue(k, name, d, kernel_params=None):
     """mu_k of a catalogued kernel from its closed form, at the working precision (exact zeros
     where parity forces them)."""
-    return eigenvalue(kernel(name, **(kernel_params or {})), d, k)
+    return eigenvalue(_catalogued(name, kernel_params), d, k)
+
+
+#: (name, kernel params, d, working precision, K) -> [mu_0, ..., mu_K] by quadrature.  Lives
+#: for one process (one check under ``workbench verify``); keyed by everything the numbers
+#: depend on.
+_QUADRATURE_SPECTRA = {}
 
 
 def quadrature_eigenvalue(k, name, d, kernel_params=None):
     """mu_k of a catalogued kernel by tanh-sinh quadrature of the Funk-Hecke integral, at the
-    working precision."""
-    return sphere_eigenvalue_quadrature(kernel(name, **(kernel_params or {})), d, k)
+    working precision.
+
+    One tanh-sinh rule in the angle serves all degrees ``0..max(k, SMALL_K)``
+    (:func:`workbench.kernels.quadrature.eigenvalues_by_quadrature`: the kernel is evaluated
+    once per node, the step halved until every ``mu_k`` is stable to the working precision);
+    the spectrum is remembered per (kernel, d, precision), so the other degrees cost a lookup.
+    No parity is declared: the parity zeros of the closed forms are computed, not assumed.
+    The closed form plays no part in it."""
+    K = max(int(k), SMALL_K)
+    key = (name, repr(kernel_params), d, mp.mp.prec, mp.mp.dps, K)
+    if key not in _QUADRATURE_SPECTRA:
+        _QUADRATURE_SPECTRA[key] = eigenvalues_by_quadrature(_catalogued(name, kernel_params), d, K)
+    return _QUADRATURE_SPECTRA[key][k]
 
 
 #: Both sides at 35 and 45 digits (the free-form check this replaces ran the quadrature at 35,
@@ -265,11 +297,16 @@ def index_of_last_copy(name, d, K):
     nu, constants = KERNELS[name]
     parities = set(constants)
     count = sum(comb(K - j + d - 1, d - 1) for j in range(0, 2) if (K - j) % 2 in parities)
-    # exceptional degrees of a vanishing parity (e.g. k = 1 of relu_ntk): larger than mu_K
-    for kk in range(0, SMALL_K + 1):
-        if kk % 2 not in parities and eigenvalue(name, d, kk) != 0:
-            count += multiplicity(d, kk)
-    return count
+    return count + _exceptional_count(name, d, mp.mp.prec)
+
+
+@lru_cache(maxsize=None)
+def _exceptional_count(name, d, prec):
+    """Harmonics of the exceptional low degrees of a vanishing parity (e.g. k = 1 of relu_ntk),
+    whose mu_k exceed mu_K for large K; once per (kernel, d, precision) in a process."""
+    parities = set(KERNELS[name][1])
+    return sum(multiplicity(d, kk) for kk in range(0, SMALL_K + 1)
+               if kk % 2 not in parities and eigenvalue(name, d, kk) != 0)
 
 
 def index_ordered_sequence(K, name, d):

@@ -30,7 +30,7 @@ import mpmath as mp
 import sympy as sp
 
 from workbench import Derivation, Evidence, Extrapolation, Measured
-from workbench.kernels import multiplicity
+from workbench.kernels import funk_hecke_constant, legendre_sphere, multiplicity
 from workbench.scaling.targets import (hemisphere_coefficient, hemisphere_energy, jump_coefficient,
                                        jump_energies, jump_norm2, jump_tail_constant,
                                        zonal_coefficient_quadrature)
@@ -62,11 +62,44 @@ def jump_closed_form(k, a, m, d):
     return jump_coefficient(d, k, _mpq(a), m)
 
 
+#: (a, m, d, binary precision, node) -> (g(cos th), [P_0(cos th), ..., P_KMAX(cos th)],
+#: sin(th)^(d-2)): the quadratures of the 13 degrees of one (a, m, d) visit the same tanh-sinh
+#: nodes; process-local (one check), keyed by everything the numbers depend on.
+_NODES = {}
+JUMP_KMAX = 12
+
+
 def jump_quadrature(k, a, m, d):
-    """``f_k`` of ``(t - a)_+^m / m!`` by tanh-sinh quadrature split at the jump."""
+    """``f_k`` of ``(t - a)_+^m / m!`` by tanh-sinh quadrature split at the jump.
+
+    The integral of :func:`workbench.scaling.targets.zonal_coefficient_quadrature`
+    (``c_d int_0^pi g(cos th) P_k(cos th) sin(th)^(d-2) dth``, split at ``th = acos a``), with
+    the integrand's factors at each node computed once for all degrees ``k <= 12`` (the
+    recurrence of ``P_k`` is the same sequence of operations: the same numbers)."""
     aa = _mpq(a)
     g = lambda t: (t - aa) ** m / mp.factorial(m) if t > aa else 0 * t  # noqa: E731
-    return zonal_coefficient_quadrature(g, d, k, aa)
+    kk = int(k)
+    if kk > JUMP_KMAX:
+        return zonal_coefficient_quadrature(g, d, kk, aa)
+
+    def factors(th):
+        key = (str(a), m, d, mp.mp.prec, th)
+        if key not in _NODES:
+            t = mp.cos(th)
+            ps = [legendre_sphere(0, d, t)]
+            p_prev, p = mp.mpf(1), t
+            ps.append(p)
+            for j in range(1, JUMP_KMAX):
+                p_prev, p = p, ((2 * j + d - 2) * t * p - j * p_prev) / (j + d - 2)
+                ps.append(p)
+            _NODES[key] = (g(t), ps, mp.sin(th) ** (d - 2))
+        return _NODES[key]
+
+    def f(th):
+        gt, ps, weight = factors(th)
+        return gt * ps[kk] * weight
+
+    return funk_hecke_constant(d) * mp.quad(f, [0, mp.acos(aa), mp.pi])
 
 
 def jump_energies_recurrence(a, m, d, kmax=12):
@@ -150,16 +183,40 @@ def harmonics_up_to(d, K):
 TAIL_DIRECT = 4096
 
 
+#: Process-local memos (one check's process under ``workbench verify``), keyed by everything
+#: the numbers depend on (d, the index, the binary working precision): the tails at the
+#: sampled K share most head terms and, below 2 TAIL_DIRECT, the whole Euler-Maclaurin tail.
+_ENERGIES, _EM_TAILS = {}, {}
+
+
+def _energy(d, j):
+    """:func:`hemisphere_energy` ``(d, j)`` at the working precision, computed once per process."""
+    key = (d, j, mp.mp.prec)
+    if key not in _ENERGIES:
+        _ENERGIES[key] = hemisphere_energy(d, j)
+    return _ENERGIES[key]
+
+
+def _em_tail(d, start):
+    """``sum_{j >= start} E_(2j+1)`` by Euler-Maclaurin (``mp.nsum``) at the working precision,
+    computed once per process."""
+    key = (d, start, mp.mp.prec)
+    if key not in _EM_TAILS:
+        _EM_TAILS[key] = mp.nsum(lambda j: hemisphere_energy(d, j), [start, mp.inf],
+                                 method="euler-maclaurin")
+    return _EM_TAILS[key]
+
+
 def hemisphere_tail(d, K):
     """``sum_{odd k > K} E_k`` of the hemisphere for odd ``K``: the terms up to
     :data:`TAIL_DIRECT` directly, the rest by Euler-Maclaurin (``mp.nsum``), both at the
-    working precision plus guard digits."""
+    working precision plus guard digits.  (Terms and tails are remembered per precision, so
+    the sampled K cost ~4096 terms and one tail per precision, not per K; same numbers.)"""
     j0 = (int(K) + 1) // 2
     with mp.workdps(mp.mp.dps + 10):
-        f = lambda j: hemisphere_energy(d, j)  # noqa: E731
         start = max(j0, TAIL_DIRECT)
-        head = mp.fsum(f(j) for j in range(j0, start))
-        tail = mp.nsum(f, [start, mp.inf], method="euler-maclaurin")
+        head = mp.fsum(_energy(d, j) for j in range(j0, start))
+        tail = _em_tail(d, start)
         return +(head + tail)
 
 

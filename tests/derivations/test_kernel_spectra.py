@@ -105,3 +105,20 @@ def test_kernel_spectra_claims_verify(verified):
     bad = {i: r.evidence.summary for i, r in report.results.items() if r.status != "verified"}
     assert not bad
     assert len(report.results) > 250
+
+
+def test_the_quadrature_side_is_one_rule_per_precision_and_follows_it():
+    """quadrature_eigenvalue shares one rule over k <= 8 per precision: its values at dps 35
+    and 45 are distinct computations, each correct to its precision."""
+    at = {}
+    for dps in (35, 45):
+        with mp.workdps(dps):
+            at[dps] = [K.quadrature_eigenvalue(kk, "arccos1", 4) for kk in range(K.SMALL_K + 1)]
+    with mp.workdps(60):
+        exact = [K.closed_form_eigenvalue(kk, "arccos1", 4) for kk in range(K.SMALL_K + 1)]
+        for dps, values in at.items():
+            for kk, (q, e) in enumerate(zip(values, exact)):
+                assert abs(q - e) <= mp.mpf(10) ** (2 - dps) * max(abs(e), 1), (dps, kk)
+        assert any(a != b for a, b in zip(at[35], at[45]))
+        odd = at[45][3]                                   # a parity zero, computed, not assumed
+        assert odd != 0 and abs(odd) < mp.mpf(10) ** -40

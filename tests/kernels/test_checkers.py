@@ -75,3 +75,17 @@ def test_ntk_is_reproducible_per_seed():
 def test_bad_input(call, message):
     with pytest.raises(InvalidParameter, match=message):
         call()
+
+
+def test_top_eigenvalues_by_lanczos_are_those_of_the_full_solve():
+    from workbench.kernels.gram import top_eigenvalues
+    K = gram_matrix("relu_ntk", sample_sphere(600, 5, seed=3)) / 600
+    full = np.linalg.eigvalsh(K)[::-1]
+    top = top_eigenvalues(K, 75, seed=3)              # the 4 top degree groups of relu_ntk, d=5
+    assert top.shape == (75,) and np.all(np.diff(top) <= 0)
+    assert np.max(np.abs(top - full[:75])) < 1e-12
+    assert np.array_equal(top, top_eigenvalues(K, 75, seed=3))          # seeded: reproducible
+    assert np.max(np.abs(gram_eigenvalues("relu_ntk", 5, 600, 3, top=75) - full[:75])) < 1e-12
+    assert np.max(np.abs(top_eigenvalues(K, 590) - full[:590])) < 1e-12   # dense fallback
+    with pytest.raises(InvalidParameter, match="top"):
+        top_eigenvalues(K, 0)

@@ -153,6 +153,19 @@ def test_shared_node_quadrature_matches_closed_forms_and_adaptive_quadrature():
             assert abs(shared[k] - single) <= mp.mpf(10) ** -27 * abs(single)
 
 
+def test_laplace_series_by_term_ratios_is_the_sum_of_the_gamma_terms():
+    """The ratio recurrence in n gives the terms a^n/n! mu_k((1-u)^(n/2)) of the series."""
+    from workbench.kernels import closed_forms as cf
+    for c in (1, R(1, 3)):
+        lap = cf.laplace(c)
+        for d, k in ((2, 0), (3, 1), (3, 8), (5, 13), (10, 40)):
+            with mp.workdps(40):
+                a = -cf.number(sp.Rational(c)) * mp.sqrt(2)
+                direct = mp.nsum(lambda n: a ** n / mp.factorial(n)
+                                 * cf.one_minus_u_power(mp.mpf(int(n)) / 2)(d, k), [0, mp.inf])
+                assert abs(lap(d, k) - direct) <= mp.mpf(10) ** -37 * abs(direct), (c, d, k)
+
+
 def test_laplace_kmax_200_by_the_generic_path_follows_its_decay_law():
     # the generic path (expression only), not the series closed form; its speed is measured in
     # bench/bench_kernels.py, not asserted here

@@ -48,21 +48,50 @@ def one_minus_u_power(nu):
 
 
 def laplace(c):
-    """``mu_k`` of ``exp(-c sqrt(2-2u))`` by the series in ``(1-u)^(n/2)`` (see module docstring)."""
+    """``mu_k`` of ``exp(-c sqrt(2-2u))`` by the series in ``(1-u)^(n/2)``:
+    ``exp(-c sqrt2 (1-u)^(1/2)) = sum_n (-c sqrt2)^n / n! (1-u)^(n/2)``, so
+    ``mu_k = sum_n (-c sqrt2)^n / n! mu_k((1-u)^(n/2))`` (:func:`one_minus_u_power`).
+
+    Only two terms are evaluated from Gamma functions: ``n = 1`` and ``n = 2k`` (the even terms
+    with ``n < 2k`` vanish: ``(1-u)^(n/2)`` is then a polynomial of degree below k).  Along
+    each parity of n the terms follow from the exact ratio
+
+        t_(n+2) / t_n = 4 c^2 (v+1) (v + (d-1)/2) / ((n+1)(n+2) (v+1-k) (k+v+d-1)),  v = n/2,
+
+    (from ``(-v)_k``, ``Gamma(v + (d-1)/2)``, ``Gamma(k+v+d-1)`` and ``2^(v+d-2)`` in the closed
+    form of :func:`one_minus_u_power`).  The terms are summed in the order of n, with 20 guard
+    digits (they alternate in sign), until two consecutive terms are below the working
+    precision past ``n = 4c + 20``."""
     def mu(d: int, k: int):
         cc = number(sp.sympify(c))
         with mp.workdps(mp.mp.dps + 20):       # terms alternate in sign: guard digits
-            total, n, small = mp.mpf(0), 0, 0
             eps = mp.eps * mp.mpf(2) ** -20
-            coeff = mp.mpf(1)                   # (-c)^n 2^(n/2) / n!
+            a = -cc * mp.sqrt(2)                # t_n = a^n / n! mu_k((1-u)^(n/2))
+            four_c2 = 4 * cc * cc
+            odd = a * one_minus_u_power(mp.mpf(1) / 2)(d, k)              # t_1
+            even = one_minus_u_power(mp.mpf(0))(d, k)                     # t_0 (0 unless k = 0)
+            total, n, small = mp.mpf(0), 0, 0
             while True:
-                term = coeff * one_minus_u_power(mp.mpf(n) / 2)(d, k)
+                if n % 2:
+                    term = odd
+                elif n < 2 * k:
+                    term = mp.mpf(0)
+                elif n == 2 * k and k > 0:
+                    term = even = (a ** n / mp.factorial(n)) * one_minus_u_power(mp.mpf(k))(d, k)
+                else:
+                    term = even
                 total += term
                 small = small + 1 if abs(term) <= eps * abs(total) else 0
                 if n > 4 * cc + 20 and small >= 2:
                     break
+                if n % 2 or n >= 2 * k:        # advance the chain of this parity to n + 2
+                    # the ratio above with v = n/2, as integers: (v+1) cancels against (n+2)
+                    nxt = term * four_c2 * (n + d - 1) / ((n + 1) * (n + 2 - 2 * k) * (n + 2 * k + 2 * d - 2))
+                    if n % 2:
+                        odd = nxt
+                    else:
+                        even = nxt
                 n += 1
-                coeff *= -cc * mp.sqrt(2) / n
                 if n > 100000:
                     raise ConvergenceError("Laplace eigenvalue series did not converge")
         return +total

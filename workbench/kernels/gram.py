@@ -29,7 +29,7 @@ from .catalog import U, Kernel, kernel as as_kernel
 from .spectrum import sphere_eigenvalues
 from .sphere import _check_d, multiplicity
 
-__all__ = ["sample_sphere", "gram_matrix", "gram_eigenvalues", "exact_index_ordered",
+__all__ = ["sample_sphere", "gram_matrix", "gram_eigenvalues", "top_eigenvalues", "exact_index_ordered",
            "gram_deviation", "KERNEL_CODES"]
 
 #: Named kernels with a compiled evaluator (code, parameter).
@@ -94,11 +94,41 @@ def gram_matrix(kern, X: np.ndarray) -> np.ndarray:
     return np.asarray(f(G), dtype=float) * np.ones_like(G)
 
 
-def gram_eigenvalues(kern, d: int, n: int, seed: int, max_bytes: int = 2 ** 31) -> np.ndarray:
-    """Eigenvalues of ``K/n`` for ``n`` random points, in decreasing order."""
+def gram_eigenvalues(kern, d: int, n: int, seed: int, max_bytes: int = 2 ** 31,
+                     top: int | None = None) -> np.ndarray:
+    """Eigenvalues of ``K/n`` for ``n`` random points, in decreasing order; with ``top``, only
+    the ``top`` largest (:func:`top_eigenvalues`)."""
     _memory_check(n, max_bytes)
-    K = gram_matrix(kern, sample_sphere(n, d, seed))
-    return np.linalg.eigvalsh(K / n)[::-1]
+    K = gram_matrix(kern, sample_sphere(n, d, seed)) / n
+    if top is None:
+        return np.linalg.eigvalsh(K)[::-1]
+    return top_eigenvalues(K, top, seed)
+
+
+def top_eigenvalues(K: np.ndarray, top: int, seed: int = 0) -> np.ndarray:
+    """The ``top`` largest eigenvalues of the symmetric matrix ``K``, decreasing, to machine
+    precision (the same numbers as the full ``eigvalsh`` up to rounding).
+
+    Implicitly restarted Lanczos (ARPACK ``eigsh``, ``tol=0``: residuals at machine precision),
+    started from a vector drawn with ``seed`` so that the result is reproducible; it costs a few
+    dozen matrix-vector products instead of the ``O(n^3)`` reduction of a full solve (about 10x
+    less at n = 2000 with 16..75 eigenvalues).  Lanczos asks for ``top + 8`` eigenvalues (the
+    extra ones shield the wanted ones at the edge of the computed set); when that is more than
+    a quarter of the matrix, or ARPACK does not converge, the full dense solve is used.
+    """
+    n = K.shape[0]
+    if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or not 1 <= top <= n:
+        raise InvalidParameter(f"top must be an integer in 1..{n}, got {top!r}")
+    want = top + 8
+    if 4 * want > n:
+        return np.linalg.eigvalsh(K)[::-1][:top]
+    from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+    v0 = np.random.default_rng(seed).standard_normal(n)
+    try:
+        vals = eigsh(K, k=want, which="LA", tol=0, v0=v0, return_eigenvectors=False)
+    except ArpackNoConvergence:
+        return np.linalg.eigvalsh(K)[::-1][:top]
+    return np.sort(vals)[::-1][:top]
 
 
 def exact_index_ordered(kern, d: int, count: int, kmax: int = 200):
@@ -140,9 +170,9 @@ def gram_deviation(kern, d: int, n: int, seed: int, groups: int = 4) -> float:
     kern = as_kernel(kern)
     order, mus = _top_groups(kern, d, groups)
     count = sum(multiplicity(d, k) for k in order)
-    emp = gram_eigenvalues(kern, d, n, seed)
     if count > n:
         raise InvalidParameter(f"n={n} points cannot resolve {count} eigenvalues")
+    emp = gram_eigenvalues(kern, d, n, seed, top=count)
     start, worst = 0, 0.0
     for k in order:
         m = multiplicity(d, k)
