@@ -25,7 +25,7 @@ import numpy as np
 
 from workbench import Derivation, Evidence, Measured
 from workbench.plotting import series
-from workbench.scaling.random_features import rf_trials
+from workbench.scaling.random_features import rf_trials, rf_trials_grid
 from workbench.scaling.ridge import (kernel_learning_curve, power_law_features, rf_learning_curve,
                                      rf_ridge_learning_curve)
 
@@ -151,11 +151,11 @@ def variance_limited(which):
     w = np.ones_like(lam)
     fixed, ns, seeds = 20, (80, 160, 320, 640, 1280), range(200)
 
-    def pair(n):
-        args = (n, fixed) if which == "D" else (fixed, n)
-        lim = (INF, fixed) if which == "D" else (fixed, INF)
-        return rf_trials(seeds, *args, lam) - rf_trials(seeds, *lim, lam)
-    stats = [_stats(pair(n)) for n in ns]
+    # every size and the limit from each seed's draws at the largest size (the same numbers)
+    sizes = [(n, fixed) if which == "D" else (fixed, n) for n in ns]
+    limit = (INF, fixed) if which == "D" else (fixed, INF)
+    trials = rf_trials_grid(seeds, sizes + [limit], lam)
+    stats = [_stats(row - trials[-1]) for row in trials[:-1]]
     (m1, s1), (m2, s2) = stats[0], stats[-1]
     slope, se = _slope(m1, s1, m2, s2, ns[0], ns[-1])
 
@@ -181,9 +181,8 @@ def resolution_limited(which):
     w = np.ones_like(lam)
     ns, seeds = (16, 32, 64, 128), range(100)
 
-    def run(n):
-        return rf_trials(seeds, *((n, INF) if which == "D" else (INF, n)), lam)
-    stats = [_stats(run(n)) for n in ns]
+    trials = rf_trials_grid(seeds, [(n, INF) if which == "D" else (INF, n) for n in ns], lam)
+    stats = [_stats(row) for row in trials]
     (m1, s1), (m2, s2) = stats[0], stats[-1]
     slope, se = _slope(m1, s1, m2, s2, ns[0], ns[-1])
     theory = math.log(kernel_learning_curve(lam, w, ns[-1]) / kernel_learning_curve(lam, w, ns[0])) / math.log(8)

@@ -86,3 +86,20 @@ def test_rf_ridge_curve_limits_and_bad_input():
         rf_ridge_learning_curve(lam, w, math.inf, 20, 0.1)
     with pytest.raises(InvalidParameter, match="below the number of teacher features"):
         rf_ridge_learning_curve(lam, w, 20, 200, 0.1)
+
+
+def test_numba_draws_are_numpys_draws():
+    # the fast draw must be numpy's stream, number for number (rare ziggurat tails included)
+    from workbench.scaling.random_features import standard_normal
+    want = np.random.default_rng(11).standard_normal((300, 700))
+    assert np.array_equal(standard_normal(np.random.default_rng(11), 300, 700), want)
+
+
+def test_grid_gives_each_size_the_numbers_of_its_own_trial():
+    # sizes share each seed's draws (prefix rows), and the losses are those of rf_trial alone
+    from workbench.scaling.random_features import rf_trials_grid
+    pairs = [(30, 10), (60, 10), (math.inf, 10), (10, 30), (10, math.inf), (60, math.inf), (math.inf, 25)]
+    grid = rf_trials_grid(range(3), pairs, LAM)
+    single = np.array([[rf_trial(s, D, P, LAM) for s in range(3)] for D, P in pairs])
+    np.testing.assert_allclose(grid, single, rtol=1e-12)
+    assert np.all(grid[0] >= grid[2] - 1e-12) and np.all(grid[0] != grid[1])

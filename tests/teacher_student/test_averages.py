@@ -84,3 +84,15 @@ def test_user_activation_pair():
 def test_bad_input(call, message):
     with pytest.raises(InvalidParameter, match=message):
         call()
+
+
+def test_sliced_grid_sums_to_the_whole_grid(monkeypatch):
+    # large grids are summed slice by slice: the same quadrature, up to the order of additions
+    from workbench.teacher_student import averages
+    A = np.random.default_rng(3).standard_normal((4, 6))
+    C = A @ A.T / 6
+    whole = averages.gauss_hermite_average(C, "erf", "I4", points=20)
+    monkeypatch.setattr(averages, "SLICE_ABOVE", 100)
+    sliced = averages.gauss_hermite_average(C, "erf", "I4", points=20)
+    assert sliced == pytest.approx(whole, rel=1e-13, abs=1e-16)
+    assert sliced == pytest.approx(float(averages.I4(C)), abs=1e-6)

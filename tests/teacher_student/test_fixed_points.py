@@ -47,3 +47,25 @@ def test_spectral_plateau_has_the_isotropic_height_and_a_faster_escape():
     _, eg = spectral_plateau(2, power_law_spectrum(8, 1.0))
     assert eg == pytest.approx(float(plateau_height(2)), abs=1e-12)
     assert spectral_escape_rate(2, power_law_spectrum(8, 1.0)) == pytest.approx(0.2439, abs=1e-4)
+
+
+def test_memoised_averages_are_the_direct_numbers_at_each_precision():
+    # the memo of rhs_parts is keyed by precision and exact entries: same numbers as no memo
+    from workbench.teacher_student import fixed_points as fpm
+    from workbench.teacher_student.averages import erf_i4
+    C = [[mp.mpf(1) / (i + k + 1) + (i == k) for k in range(4)] for i in range(4)]
+    for dps in (20, 40, 20):
+        with mp.workdps(dps):
+            direct = erf_i4(fpm._Sub(C, (0, 1, 2, 3)), mp)
+            assert fpm._average(erf_i4, C, (0, 1, 2, 3)) == direct
+            assert fpm._average(erf_i4, C, (0, 1, 2, 3)) == direct
+
+
+def test_flint_eigenvalues_agree_with_mpmath():
+    from workbench.teacher_student.fixed_points import _real_parts_of_eigenvalues, jacobian
+    with mp.workdps(30):
+        eye = [[mp.mpf(int(i == k)) for k in range(2)] for i in range(2)]
+        J = jacobian(eye, [r[:] for r in eye], eye, mp.mpf("0.7"))
+        got = sorted(_real_parts_of_eigenvalues(J))
+        want = sorted(mp.re(x) for x in mp.eig(J, left=False, right=False))
+        assert max(abs(a - b) for a, b in zip(got, want)) < mp.mpf(10) ** -27

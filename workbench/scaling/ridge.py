@@ -78,7 +78,12 @@ def effective_ridge(eigenvalues, D: int, ridge: float = 0.0) -> float:
     if ridge == 0 and D >= lam.size:
         return 0.0
     from scipy.optimize import brentq   # on first use: scipy.optimize costs 0.4 s at start-up
-    g = lambda logk: np.sum(lam / (lam + math.exp(logk))) + ridge / math.exp(logk) - D  # noqa: E731
+    buf = np.empty_like(lam)            # one work array for every evaluation (no fresh pages)
+
+    def g(logk):
+        np.add(lam, math.exp(logk), out=buf)
+        np.divide(lam, buf, out=buf)
+        return np.sum(buf) + ridge / math.exp(logk) - D
     lo, hi = math.log(lam.min()) - 60, math.log(lam.max() * lam.size + ridge) + 5
     return math.exp(brentq(g, lo, hi, xtol=1e-14, rtol=1e-14))
 

@@ -142,6 +142,10 @@ _FACTORS = {  # which factors each average multiplies: 'g', 'dg' (g') or 'id' (t
 }
 
 
+#: Grids of more nodes than this are summed slice by slice (:func:`gauss_hermite_average`).
+SLICE_ABOVE = 2 ** 21
+
+
 def gauss_hermite_average(C, activation, which: str, points: int = 48):
     """The average ``which`` (I2, J2, I3, I4) for any activation by tensor Gauss-Hermite quadrature.
 
@@ -149,7 +153,9 @@ def gauss_hermite_average(C, activation, which: str, points: int = 48):
     ``z`` standard normal; ``points`` nodes per dimension.  ``activation`` is a name in
     :data:`ACTIVATIONS` or a pair of vectorised callables ``(g, g')``.  Accurate to
     about 1e-10 for smooth activations at the default 48 points; a kink (ReLU)
-    converges algebraically.
+    converges algebraically.  A grid of more than :data:`SLICE_ABOVE` nodes is summed slice by
+    slice in its first coordinate, so memory is that of ``points^(n-1)`` nodes (60 points in 4
+    dimensions: 20 MB, not 1.4 GB).
     """
     if which not in _FACTORS:
         raise InvalidParameter(f"unknown average which={which!r}; choose I2, J2, I3 or I4")
@@ -171,20 +177,36 @@ def gauss_hermite_average(C, activation, which: str, points: int = 48):
     if not 2 <= points <= 150:
         raise InvalidParameter(f"points must be in 2..150 (numpy's Gauss-Hermite nodes overflow "
                                f"beyond), got {points}")
-    need = 8 * points ** n * (2 * n + 2)
+    need = 8 * points ** n * (2 * n + 2)   # the whole grid's arrays: the bound on its size (and time)
     if need > 2 ** 31:
         raise InvalidParameter(f"{points} points in {n} dimensions need about {need / 2**20:.0f} MiB")
     x, w = np.polynomial.hermite_e.hermegauss(points)
     w = w / math.sqrt(2 * math.pi)
-    Z = np.stack([g_.ravel() for g_ in np.meshgrid(*([x] * n), indexing="ij")], axis=1)
-    W = np.ones(points ** n)
-    for g_ in np.meshgrid(*([w] * n), indexing="ij"):
-        W *= g_.ravel()
-    U = Z @ Lmat.T
-    val = W
-    for a, f in enumerate(factors):
-        val = val * {"g": g, "dg": dg, "id": lambda v: v}[f](U[:, a])
-    return float(val.sum())
+    apply = {"g": g, "dg": dg, "id": lambda v: v}
+    if points ** n <= SLICE_ABOVE:          # small grids in one piece
+        Z = np.stack([g_.ravel() for g_ in np.meshgrid(*([x] * n), indexing="ij")], axis=1)
+        W = np.ones(points ** n)
+        for g_ in np.meshgrid(*([w] * n), indexing="ij"):
+            W *= g_.ravel()
+        U = Z @ Lmat.T
+        val = W
+        for a, f in enumerate(factors):
+            val = val * apply[f](U[:, a])
+        return float(val.sum())
+    # large grids slice by slice in the first coordinate (memory points^(n-1), not points^n)
+    rest = [g_.ravel() for g_ in np.meshgrid(*([x] * (n - 1)), indexing="ij")]
+    W_rest = np.ones(points ** (n - 1))
+    for g_ in np.meshgrid(*([w] * (n - 1)), indexing="ij"):
+        W_rest *= g_.ravel()
+    total = 0.0
+    for x0, w0 in zip(x, w):
+        Z = np.stack([np.full(W_rest.size, x0)] + rest, axis=1)
+        U = Z @ Lmat.T
+        val = w0 * W_rest
+        for a, f in enumerate(factors):
+            val = val * apply[f](U[:, a])
+        total += val.sum()
+    return float(total)
 
 
 # --- an independent high-precision route for erf: Gaussian algebra + 1-D mpmath quadrature ---
