@@ -64,3 +64,27 @@ def alive(pid: int) -> bool:
             return f.read().split(") ")[-1][:1] != "Z"
     except FileNotFoundError:
         return False
+
+
+# -- one result store shared by the derivation tests of a run ---------------------------------
+# Each test asks for the claims it checks; a claim that an earlier test of the same run has
+# already verified (same hash: same statement, code and premises) is read back from the store
+# instead of being run again, as ``workbench verify`` does between runs.  The store starts empty
+# in every run, so every result comes from a check run in this session.
+@pytest.fixture(scope="session")
+def builtin_claims():
+    from workbench.loading import load
+    return load(builtin=True)
+
+
+@pytest.fixture(scope="session")
+def verified(tmp_path_factory, builtin_claims):
+    """``verified(ids)``: the report of verifying ``ids`` (and their premises) into the store
+    shared by this run's tests."""
+    from workbench import verify
+    from workbench.store import Store
+    store = Store(tmp_path_factory.mktemp("derivations") / "results.sqlite")
+
+    def run(ids):
+        return verify(builtin_claims, ids, jobs=2, store=store)
+    return run
