@@ -220,3 +220,35 @@ BEYOND = [
 def test_beyond_precision_never_wrong(stmt, truth):
     ev = validate_equality(stmt) if isinstance(stmt, Equality) else validate_inequality(stmt)
     assert ev.outcome != ("refuted" if truth else "supported"), ev.summary
+
+
+# -- the same without ball arithmetic (a function it cannot enclose, or a broken enclosure) -------
+# mpmath alone: a side that cancels completely is exactly 0 at every working precision, so a
+# difference that looks "stable" between two precisions proves nothing there.
+def _no_balls(monkeypatch):
+    from workbench.validate import point_verdicts
+    from workbench.validate.balls import NotBallable
+
+    def refuse(*args, **kwargs):
+        raise NotBallable("disabled for this test")
+    monkeypatch.setattr(point_verdicts, "ball", refuse)
+
+
+@pytest.mark.parametrize("stmt", [
+    Equality(sp.erfc(x + 30), 1 - sp.erf(x + 30)),
+    Equality(1 - sp.tanh(x + 60), 2 / (sp.exp(2 * x + 120) + 1)),
+    Equality(sp.exp(-x - 200), sp.cosh(x + 200) - sp.sinh(x + 200)),
+], ids=["erfc", "tanh", "cosh-sinh"])
+def test_a_side_that_cancels_to_zero_never_refutes_without_balls(stmt, monkeypatch):
+    _no_balls(monkeypatch)
+    ev = validate_equality(stmt)
+    assert ev.outcome != "refuted", ev.summary
+
+
+@pytest.mark.parametrize("stmt", [
+    Equality(sp.exp(-x), 0),                       # a side written as 0 still refutes
+    Equality(sp.erfc(x + 30), 2 - sp.erf(x + 30)),
+], ids=["literal-zero", "off-by-one"])
+def test_a_false_identity_is_still_refuted_without_balls(stmt, monkeypatch):
+    _no_balls(monkeypatch)
+    assert validate_equality(stmt).outcome == "refuted"

@@ -39,7 +39,7 @@ def _exact_real(x) -> arb:
         sign, man, exp, _ = x._mpf_
         if not man and exp:
             raise NotBallable(f"non-finite float {x}")
-        value = arb(fmpz(-man if sign else man)) * arb(2) ** exp
+        value = arb(fmpz(-int(man) if sign else int(man))) * arb(2) ** int(exp)
         return value
     raise NotBallable(f"cannot enclose the number {x}")
 

@@ -170,7 +170,10 @@ def validate_equality(stmt: Equality, settings: RandomPoints | None = None) -> E
     t0 = time.perf_counter()
     exprs = [stmt.lhs, stmt.rhs]
     sweep = _Sweep(stmt, exprs, s)
-    sweep.run(_judge_equality(s), lambda pt: _ball_equality(exprs, pt, s), _combine_equality)
+    literal_zero = tuple(bool(getattr(e, "is_zero", False)) and not getattr(e, "free_symbols", ())
+                         for e in exprs)
+    sweep.run(_judge_equality(s, literal_zero), lambda pt: _ball_equality(exprs, pt, s),
+              _combine_equality)
     failed = sweep.nothing_evaluated(t0)
     if failed:
         return failed

@@ -144,7 +144,10 @@ def _digits(rel, s: RandomPoints) -> float:
     return float(min(-mp.log10(rel), cap)) if rel > 0 else float(cap)
 
 
-def _judge_equality(s: RandomPoints):
+def _judge_equality(s: RandomPoints, literal_zero=(False, False)):
+    """The numeric verdict at one point.  ``literal_zero[i]``: side ``i`` is the number 0 as
+    written; any other side that evaluates to exactly 0 at two precisions may have cancelled
+    completely (``1 - erf(x)`` at large x is 0 to millions of digits), so it cannot refute."""
     def judge(lo, hi, p_lo, p_hi):
         d_lo, d_hi = abs(lo[0] - lo[1]), abs(hi[0] - hi[1])
         scale = max(abs(hi[0]), abs(hi[1]))
@@ -152,6 +155,11 @@ def _judge_equality(s: RandomPoints):
         if d_hi == 0:
             return _Point("agree", digits=float(s.confirm_dps - 5), values=tuple(hi))
         rel = d_hi / scale
+        vanished = [i for i in (0, 1) if lo[i] == 0 and hi[i] == 0 and not literal_zero[i]]
+        if t == "stable" and vanished:
+            return _Point("undecided", values=tuple(hi),
+                          how=f"the {('lhs', 'rhs')[vanished[0]]} is exactly 0 at dps {p_lo} and "
+                              f"{p_hi} (complete cancellation?); only a proof could decide")
         if t == "stable":
             return _Point("differ", values=tuple(hi), extra={"rel": rel},
                           how=f"relative difference {mp.nstr(rel, 3)} stable from dps {p_lo} to {p_hi}")
