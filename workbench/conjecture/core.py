@@ -76,6 +76,9 @@ class Conjecture:
     digits: float = 0.0
     evidence: Evidence | None = None
     text: str | None = None          # the expression, when the sequence came from text
+    family: tuple | None = None      # (parameter symbol, values) of a family (:mod:`.family`)
+    members: dict = field(default_factory=dict)     # value -> the member's Conjecture
+    family_formula: dict | None = None  # {"exponent", "log_power", "constant"}: sympy in d
 
     @property
     def status(self) -> str:
@@ -112,16 +115,55 @@ class Conjecture:
 
     def check(self, leading, subsequence=None) -> Evidence:
         """The validator's verdict on ``a ~ leading`` (verified / refuted with the measured
-        values / inconclusive with the digits reached)."""
+        values / inconclusive with the digits reached).  For a family, ``leading`` may use
+        the family parameter and is checked on every member: refuted when a member refutes
+        it, verified when every member verifies it."""
         v = self.variable
+        if self.family is not None:
+            return self._check_family(leading, subsequence)
         leading = _sympify(leading, v)
         stmt = statement(v, _raw(self.sequence), subsequence if subsequence is not None
                          else self.subsequence, leading)
         return self.validator().check(stmt, {})
 
+    def _check_family(self, leading, subsequence):
+        x, values = self.family
+        leading = _sympify(leading, self.variable, x)
+        t0 = time.perf_counter()
+        found = {val: self.members[val].check(leading.subs(x, val), subsequence)
+                 for val in values}
+        refuted = [val for val, ev in found.items() if ev.outcome == "refuted"]
+        unsure = [val for val, ev in found.items() if ev.verdict != "verified"]
+        if refuted:
+            verdict, outcome = "failed", "refuted"
+            summary = (f"refuted at {x} = {', '.join(map(str, refuted))}: "
+                       + "; ".join(f"{x} = {val}: {found[val].summary}" for val in refuted))
+        elif unsure:
+            verdict, outcome = "failed", "inconclusive"
+            summary = (f"inconclusive at {x} = {', '.join(map(str, unsure))}: "
+                       + "; ".join(f"{x} = {val}: {found[val].summary}" for val in unsure))
+        else:
+            verdict, outcome = "verified", "supported"
+            summary = f"verified on every member {x} = {values[0]}..{values[-1]}"
+        digits = min((ev.digits or 0.0) for ev in found.values())
+        return Evidence(verdict, summary, outcome=outcome, digits=digits,
+                        details={"members": {str(val): {"outcome": ev.outcome,
+                                                        "summary": ev.summary}
+                                             for val, ev in found.items()}},
+                        runtime=time.perf_counter() - t0)
+
     def to_claim(self, derivation, name, *, title="", source="", leading=None):
         """Add ``a ~ law`` (or ``leading``) as a claim of kind *conjecture* to ``derivation``
-        and return it (checked by :meth:`validator`)."""
+        and return it (checked by :meth:`validator`).  A family adds one claim per member,
+        ``{name}-{d}{value}``, and returns their list."""
+        if self.family is not None:
+            x, values = self.family
+            law = self.law if leading is None else _sympify(leading, self.variable, x)
+            if law is None:
+                raise MalformedStatement(f"{name}: no family formula to promote")
+            return [self.members[val].to_claim(derivation, f"{name}-{x}{val}",
+                                               title=title, source=source,
+                                               leading=law.subs(x, val)) for val in values]
         leading = self.law if leading is None else _sympify(leading, self.variable)
         if leading is None:
             raise MalformedStatement(f"{name}: the conjecture measured no law to promote")
@@ -132,13 +174,18 @@ class Conjecture:
             source=source or "workbench.conjecture (measured)")
 
     def to_json(self) -> dict:
-        """The ``--json`` record."""
-        return {"exponent": _text(self.exponent), "log_power": _text(self.log_power),
+        """The ``--json`` record (with ``family_formula`` and ``members`` for a family)."""
+        out = {"exponent": _text(self.exponent), "log_power": _text(self.log_power),
                 "constant": _text(self.constant), "closed_form": self.closed_form,
                 "law": _text(self.law), "digits": self.digits,
                 "subsequence": list(self.law_subsequence) if self.law_subsequence else None,
                 "residues": {k: _text(x) for k, x in self.residues.items()},
                 "status": self.status, "evidence": self.evidence.to_dict() if self.evidence else None}
+        if self.family is not None:
+            out["family_formula"] = {k: _text(x) for k, x in self.family_formula.items()}
+            out["members"] = {str(val): {"law": _text(m.law), "digits": m.digits,
+                                         "status": m.status} for val, m in self.members.items()}
+        return out
 
 
 def _raw(f):
@@ -149,13 +196,14 @@ def _text(x):
     return None if x is None else str(x)
 
 
-def _sympify(leading, v):
+def _sympify(leading, *symbols):
     try:
         expr = sp.sympify(leading)
     except (sp.SympifyError, TypeError):
         raise MalformedStatement(f"cannot read the leading term {leading!r}") from None
-    # a symbol of the same name but other assumptions is the variable
-    return expr.subs({s: v for s in expr.free_symbols if s.name == v.name and s != v})
+    # a symbol of the same name but other assumptions is the variable (or the family parameter)
+    return expr.subs({s: v for v in symbols for s in expr.free_symbols
+                      if s.name == v.name and s != v})
 
 
 def _variable(variable, integer):
@@ -190,7 +238,8 @@ def _sequence(f, v):
 
 
 def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=None, *,
-               integer=None, log_powers=LOG_POWERS, text=None, _classes=True) -> Conjecture:
+               integer=None, log_powers=LOG_POWERS, text=None, family=None, jobs=None,
+               client=None, _classes=True) -> Conjecture:
     """Measure ``f(v) ~ C v^e (log v)^q`` as ``v -> oo`` and look for closed forms.
 
     Parameters
@@ -207,9 +256,19 @@ def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=No
         Digits to confirm (default 20); closed forms are confirmed at twice this.
     basis : list of names or {name: constant}, optional
         Constants for the closed-form search (:data:`~.identify.BASIS` by default).
+    family : {name: values}, optional
+        Measure ``f(v, name=value)`` for each (integer) value and guess a formula in the
+        parameter (:mod:`.family`): ``family_formula``, ``members``.  The members run in
+        ``jobs`` forked processes (default: the usable cores) or on the Dask ``client``.
 
     See the module docstring for the procedure and :class:`Conjecture` for the result.
     """
+    if family is not None:
+        from .family import conjecture_family
+        resolve_basis(basis)
+        return conjecture_family(f, variable, family, jobs=jobs, client=client, basis=basis,
+                                 text=text, subsequence=subsequence, grid=grid, digits=digits,
+                                 integer=integer, log_powers=log_powers)
     t0 = time.perf_counter()
     v = _variable(variable, integer)
     settings = _settings(digits, grid)
