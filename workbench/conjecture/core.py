@@ -89,6 +89,21 @@ class Conjecture:
         law = self.law if self.law is not None else "no law"
         return f"Conjecture({self.variable}: {law}, {self.status}, {self.digits:g} digits)"
 
+    # -- in a notebook (:mod:`.render`) ---------------------------------------
+    def _repr_latex_(self) -> str:
+        from .render import conjecture_latex
+        return conjecture_latex(self)
+
+    def _repr_html_(self) -> str:
+        from .render import conjecture_html
+        return conjecture_html(self)
+
+    def plot(self, ax=None, *, member=None, points=None, leading=None):
+        """The sequence against the law (or ``leading``) with ``|a/law - 1|`` below, drawn by
+        :func:`workbench.plotting.plot_claim`; returns the figure (a family: ``member``)."""
+        from .render import plot_conjecture
+        return plot_conjecture(self, ax, member=member, points=points, leading=leading)
+
     # -- a guess ------------------------------------------------------------
     def statement(self, leading=None, subsequence=None):
         """The ordinary :class:`~workbench.statements.Asymptotic` ``a ~ leading`` (default:
