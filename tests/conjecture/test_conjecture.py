@@ -115,3 +115,13 @@ def test_identify_user_basis_and_errors():
 def test_bad_arguments(bad):
     with pytest.raises(InvalidParameter):
         conjecture(lambda k: 1 / exact(k), **bad)
+
+
+def test_corrections_in_powers_of_t_to_the_minus_half():
+    def a(t):   # 2/t + t^-3/2 (1 + O(1/t)): corrections t^(-j/2)
+        t = mp.mpf(t)
+        return 2 / t + mp.gamma(t) / mp.gamma(t + mp.mpf(3) / 2)
+    c = conjecture(a, "t", integer=False, corrections=sp.Rational(1, 2), digits=12)
+    assert (c.exponent, c.constant, c.closed_form) == (-1, 2, True)
+    assert c.status == "supported" and c.corrections == sp.Rational(1, 2)
+    assert c.to_claim(Derivation("corr-test"), "half").statement.corrections == sp.Rational(1, 2)

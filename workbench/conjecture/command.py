@@ -38,6 +38,22 @@ def _family(text):
                            f"got {text!r}")
 
 
+def _corrections(text):
+    if text is None:
+        return 1
+    import sympy as sp
+
+    from ..errors import InvalidParameter
+    try:
+        w = sp.Rational(text.strip())
+    except (TypeError, ValueError):
+        w = None
+    if w is None or not w > 0:
+        raise InvalidParameter(f"--corrections must be a positive rational step such as 1/2, "
+                               f"got {text!r}")
+    return w
+
+
 def _claim_name(text):
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.")
     return (name or "conjecture")[:60]
@@ -72,6 +88,7 @@ D.asymptotic(
     leading=sp.sympify({str(c.law)!r}, locals={{{v.name!r}: {v.name}}}),
     sequence=Sequence({expr!r}, {v.name!r}),
     subsequence={tuple(sub) if sub else None!r},
+    corrections=sp.Rational({str(c.corrections)!r}),
     kind="conjecture",
     validator=Extrapolation(digits={s.digits}, dps={s.dps}, grid=Grid({s.grid.start!r}, {s.grid.ratio!r}, {s.grid.points!r})),
     title={f"Conjectured: {expr} ~ {c.law}"!r},
@@ -98,8 +115,10 @@ D.asymptotic(
               help="Measure each member (EXPR uses NAME) and guess a formula in NAME.")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(1, None),
               help="Worker processes for the family's members (default: the usable cores).")
+@click.option("--corrections", default=None, metavar="W",
+              help="Step of the corrections v^(-j W) (default 1; e.g. 1/2).")
 def conjecture_command(expr, variable, real, leading, basis, subsequence, digits, as_json, write,
-                       name, family, jobs):
+                       name, family, jobs, corrections):
     """Measure EXPR ~ C v^e (log v)^q as the variable grows; with --leading, check a guess.
 
     EXPR uses the variable, numbers, mpmath functions (sqrt, gamma, zeta, ...) and the
@@ -114,7 +133,8 @@ def conjecture_command(expr, variable, real, leading, basis, subsequence, digits
         fam = _family(family)
         seq = parse(expr, variable, tuple(fam or ()))
         c = conjecture(seq, variable, subsequence=_subsequence(subsequence), digits=digits,
-                       basis=basis, integer=not real, text=expr, family=fam, jobs=jobs)
+                       basis=basis, integer=not real, text=expr, family=fam, jobs=jobs,
+                       corrections=_corrections(corrections))
         params = (c.family[0],) if c.family else ()
         verdict = c.check(parse_sympy(leading, c.variable, params)) if leading else None
         if write:
@@ -183,6 +203,7 @@ for value in {list(values)!r}:
         leading=LAW.subs({x.name}, value),
         sequence=functools.partial(SEQUENCE, {x.name}=value),
         subsequence={tuple(sub) if sub else None!r},
+        corrections=sp.Rational({str(c.corrections)!r}),
         kind="conjecture",
         validator=Extrapolation(digits={s.digits}, dps={s.dps}, grid=Grid({s.grid.start!r}, {s.grid.ratio!r}, {s.grid.points!r})),
         title={f"Conjectured: {expr} ~ {c.law} at {x.name} = "!r} + str(value),

@@ -76,6 +76,7 @@ class Conjecture:
     digits: float = 0.0
     evidence: Evidence | None = None
     text: str | None = None          # the expression, when the sequence came from text
+    corrections: sp.Expr = sp.Integer(1)   # the step w of the corrections v^(-j w)
     family: tuple | None = None      # (parameter symbol, values) of a family (:mod:`.family`)
     members: dict = field(default_factory=dict)     # value -> the member's Conjecture
     family_formula: dict | None = None  # {"exponent", "log_power", "constant"}: sympy in d
@@ -112,7 +113,7 @@ class Conjecture:
         if leading is None:
             raise MalformedStatement("this conjecture measured no law: give leading=")
         sub = subsequence if subsequence is not None else self.law_subsequence
-        return statement(self.variable, _raw(self.sequence), sub, leading)
+        return statement(self.variable, _raw(self.sequence), sub, leading, self.corrections)
 
     @property
     def law_subsequence(self):
@@ -138,7 +139,7 @@ class Conjecture:
             return self._check_family(leading, subsequence)
         leading = _sympify(leading, v)
         stmt = statement(v, _raw(self.sequence), subsequence if subsequence is not None
-                         else self.subsequence, leading)
+                         else self.subsequence, leading, self.corrections)
         return self.validator().check(stmt, {})
 
     def _check_family(self, leading, subsequence):
@@ -184,7 +185,8 @@ class Conjecture:
             raise MalformedStatement(f"{name}: the conjecture measured no law to promote")
         return derivation.asymptotic(
             name, variable=self.variable, leading=leading, sequence=_raw(self.sequence),
-            subsequence=self.law_subsequence, kind="conjecture", validator=self.validator(),
+            subsequence=self.law_subsequence, corrections=self.corrections, kind="conjecture",
+            validator=self.validator(),
             title=title or f"Conjectured: {self.text or 'a'} ~ {leading}",
             source=source or "workbench.conjecture (measured)")
 
@@ -253,8 +255,8 @@ def _sequence(f, v):
 
 
 def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=None, *,
-               integer=None, log_powers=LOG_POWERS, text=None, family=None, jobs=None,
-               client=None, _classes=True) -> Conjecture:
+               integer=None, log_powers=LOG_POWERS, text=None, corrections=1, family=None,
+               jobs=None, client=None, _classes=True) -> Conjecture:
     """Measure ``f(v) ~ C v^e (log v)^q`` as ``v -> oo`` and look for closed forms.
 
     Parameters
@@ -271,6 +273,9 @@ def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=No
         Digits to confirm (default 20); closed forms are confirmed at twice this.
     basis : list of names or {name: constant}, optional
         Constants for the closed-form search (:data:`~.identify.BASIS` by default).
+    corrections : positive number
+        The step ``w`` of the corrections ``v^(-j w)`` the extrapolations remove (default 1;
+        e.g. 1/2 for corrections in powers of ``t^-1/2``), as for an asymptotic claim.
     family : {name: values}, optional
         Measure ``f(v, name=value)`` for each (integer) value and guess a formula in the
         parameter (:mod:`.family`): ``family_formula``, ``members``.  The members run in
@@ -283,18 +288,18 @@ def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=No
         resolve_basis(basis)
         return conjecture_family(f, variable, family, jobs=jobs, client=client, basis=basis,
                                  text=text, subsequence=subsequence, grid=grid, digits=digits,
-                                 integer=integer, log_powers=log_powers)
+                                 integer=integer, log_powers=log_powers, corrections=corrections)
     t0 = time.perf_counter()
     v = _variable(variable, integer)
     settings = _settings(digits, grid)
     basis = resolve_basis(basis)
     a = _Memo(_sequence(f, v))
     try:
-        statement(v, a, subsequence, sp.Integer(1))
+        probe = statement(v, a, subsequence, sp.Integer(1), corrections)
     except MalformedStatement as exc:
         raise InvalidParameter(str(exc)) from None
-    c = Conjecture(v, a, statement(v, a, subsequence, 1).subsequence, settings, text=text)
-    m = measure_law(v, a, c.subsequence, settings, log_powers)
+    c = Conjecture(v, a, probe.subsequence, settings, text=text, corrections=probe.corrections)
+    m = measure_law(v, a, c.subsequence, settings, log_powers, corrections=c.corrections)
     if _classes and v.is_integer and (m.zero or not m.problem):
         split = _split_classes(c, m, settings, basis, log_powers, t0)
         if split is not None:
@@ -310,8 +315,9 @@ def _split_classes(c, m, settings, basis, log_powers, t0):
     """Per-class conjectures when the residue lattices disagree (``None`` when they agree)."""
     if m.zero:     # primary grid all zero: read the residue lattices with a neutral law
         for r in m.runs:
-            r.analyse(statement(c.variable, c.sequence, c.subsequence, sp.Integer(1)), settings, 0)
-        stmt = statement(c.variable, c.sequence, c.subsequence, sp.Integer(1))
+            r.analyse(statement(c.variable, c.sequence, c.subsequence, sp.Integer(1),
+                                c.corrections), settings, 0)
+        stmt = statement(c.variable, c.sequence, c.subsequence, sp.Integer(1), c.corrections)
     else:
         stmt = m.stmt
     mod, groups = residue_classes(stmt, m.runs, settings)
@@ -326,7 +332,8 @@ def _split_classes(c, m, settings, basis, log_powers, t0):
             laws[label] = sp.Integer(0)
             continue
         cls = conjecture(c.sequence, c.variable, sub, settings.grid, settings.digits, basis,
-                         log_powers=log_powers, text=c.text, _classes=False)
+                         log_powers=log_powers, text=c.text, corrections=c.corrections,
+                         _classes=False)
         laws[label] = cls.law if cls.law is not None else sp.nan
         if first is None:
             first = cls
@@ -367,7 +374,7 @@ def _fill(c, m, settings, basis):
         const = hit.form if hit is not None else sp.Float(mp.nstr(m.constant, int(m.constant_digits)
                                                                     + 2), 50)
         e_conf, c_conf = agreement(v, c.sequence, c.subsequence, longer,
-                                   const * v ** exponent * sp.log(v) ** m.log_power)
+                                   const * v ** exponent * sp.log(v) ** m.log_power, c.corrections)
         confirm = min(e_conf, c_conf)
         ident["confirmation"] = {"digits_required": 2 * D, "exponent_digits": round(e_conf, 1),
                                  "constant_digits": round(c_conf, 1),
@@ -407,7 +414,8 @@ def _self_check(c, m, t0):
     reached = min(m.exponent_digits, m.constant_digits)
     check_digits = max(1, min(D, int(math.floor(reached))))
     settings = replace(c.settings, digits=check_digits)
-    ev = validate_asymptotic(statement(c.variable, c.sequence, c.subsequence, c.law), settings)
+    ev = validate_asymptotic(statement(c.variable, c.sequence, c.subsequence, c.law, c.corrections),
+                             settings)
     supported = ev.verdict == "verified" and reached >= D
     ident = getattr(c, "_ident", {})
     if ev.verdict == "verified":
