@@ -140,3 +140,20 @@ def test_cli_family_bad_input(run_cli, args, message):
     r = run_cli("conjecture", "gamma(k)/gamma(k+d)", *args)
     assert r.returncode == 2 and message in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.distributed
+def test_members_on_dask_equal_the_local_run():
+    distributed = pytest.importorskip("distributed")
+    from workbench.conjecture import Sequence
+    seq = Sequence("gamma(k)/gamma(k+d)*2**d/factorial(d)", "k", ("d",))   # pickles by its text
+    local = conjecture(seq, "k", family={"d": range(2, 9)}, jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None,
+                                  scheduler_kwargs={"dashboard_address": ":0"}) as cluster, \
+            distributed.Client(cluster) as client:
+        remote = conjecture(seq, "k", family={"d": range(2, 9)}, client=client)
+        lam = conjecture(gamma_family, "k", family={"d": range(2, 9)}, client=client)
+    assert remote.family_formula == local.family_formula == lam.family_formula
+    assert {v: m.law for v, m in remote.members.items()} == {v: m.law for v, m in local.members.items()}
+    assert local.family_formula["constant"] is not None
