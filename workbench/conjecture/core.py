@@ -76,7 +76,7 @@ class Conjecture:
     digits: float = 0.0
     evidence: Evidence | None = None
     text: str | None = None          # the expression, when the sequence came from text
-    corrections: sp.Expr = sp.Integer(1)   # the step w of the corrections v^(-j w)
+    corrections: sp.Expr = sp.Integer(1)   # the corrections' step w or shape v**-w*log(v)**-L
     family: tuple | None = None      # (parameter symbol, values) of a family (:mod:`.family`)
     members: dict = field(default_factory=dict)     # value -> the member's Conjecture
     family_formula: dict | None = None  # {"exponent", "log_power", "constant"}: sympy in d
@@ -255,8 +255,8 @@ def _sequence(f, v):
 
 
 def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=None, *,
-               integer=None, log_powers=LOG_POWERS, text=None, corrections=1, family=None,
-               jobs=None, client=None, _classes=True) -> Conjecture:
+               integer=None, log_powers=LOG_POWERS, text=None, corrections=1, log_retry=True,
+               family=None, jobs=None, client=None, _classes=True) -> Conjecture:
     """Measure ``f(v) ~ C v^e (log v)^q`` as ``v -> oo`` and look for closed forms.
 
     Parameters
@@ -273,9 +273,14 @@ def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=No
         Digits to confirm (default 20); closed forms are confirmed at twice this.
     basis : list of names or {name: constant}, optional
         Constants for the closed-form search (:data:`~.identify.BASIS` by default).
-    corrections : positive number
+    corrections : positive number or shape
         The step ``w`` of the corrections ``v^(-j w)`` the extrapolations remove (default 1;
-        e.g. 1/2 for corrections in powers of ``t^-1/2``), as for an asymptotic claim.
+        e.g. 1/2 for corrections in powers of ``t^-1/2``), or a shape ``v**-w * log(v)**-L``
+        for corrections ``v^(-j w) log(v)^i``, ``|i| <= L`` -- as for an asymptotic claim.
+    log_retry : bool
+        When the measurement extrapolates but stalls below ``min(digits, 12)`` digits and
+        ``corrections`` has no log factor, measure again with the validator's log-shaped model
+        ``v**-w * log(v)**-1`` and keep it if it reaches more than one digit more.
     family : {name: values}, optional
         Measure ``f(v, name=value)`` for each (integer) value and guess a formula in the
         parameter (:mod:`.family`): ``family_formula``, ``members``.  The members run in
@@ -288,30 +293,62 @@ def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=No
         resolve_basis(basis)
         return conjecture_family(f, variable, family, jobs=jobs, client=client, basis=basis,
                                  text=text, subsequence=subsequence, grid=grid, digits=digits,
-                                 integer=integer, log_powers=log_powers, corrections=corrections)
+                                 integer=integer, log_powers=log_powers, corrections=corrections,
+                                 log_retry=log_retry)
     t0 = time.perf_counter()
     v = _variable(variable, integer)
     settings = _settings(digits, grid)
     basis = resolve_basis(basis)
     a = _Memo(_sequence(f, v))
     try:
+        corrections = _sympify(corrections, v)     # the shape, log factor included
         probe = statement(v, a, subsequence, sp.Integer(1), corrections)
     except MalformedStatement as exc:
         raise InvalidParameter(str(exc)) from None
-    c = Conjecture(v, a, probe.subsequence, settings, text=text, corrections=probe.corrections)
+    c = Conjecture(v, a, probe.subsequence, settings, text=text, corrections=corrections)
     m = measure_law(v, a, c.subsequence, settings, log_powers, corrections=c.corrections)
     if _classes and v.is_integer and (m.zero or not m.problem):
-        split = _split_classes(c, m, settings, basis, log_powers, t0)
+        split = _split_classes(c, m, settings, basis, log_powers, t0, log_retry)
         if split is not None:
             return split
+    retry = None
+    if log_retry and _retry_with_logs(c, m):
+        w = probe.corrections
+        shape = v ** -w * sp.log(v) ** -1
+        m2 = measure_law(v, a, c.subsequence, settings, log_powers, corrections=shape)
+        retry = (f"measured to {_reached(m):.1f} digits with corrections {v}^(-j*{w}); with "
+                 f"{v}^(-j*{w}) log({v})^i, |i| <= j: {_reached(m2):.1f}")
+        if not (m2.zero or m2.problem) and _reached(m2) > _reached(m) + 1:
+            m, c.corrections = m2, shape
+            retry += f" (kept: corrections={shape})"
     if m.zero or m.problem:
         return _inconclusive(c, m, t0)
     _fill(c, m, settings, basis)
     _self_check(c, m, t0)
+    if retry:
+        c.evidence.details["log_corrections_retry"] = retry
+        if c.corrections.has(sp.log):
+            c.evidence.summary += f"; logarithmic corrections: {retry}"
     return c
 
 
-def _split_classes(c, m, settings, basis, log_powers, t0):
+def _reached(m):
+    return min(m.exponent_digits, m.constant_digits)
+
+
+#: a plain measurement stalled below this many digits (and below the digits asked) is tried
+#: again with log-shaped corrections; above it, the shortfall is the precision's, not the model's
+LOG_RETRY_BELOW = 12
+
+
+def _retry_with_logs(c, m):
+    """A measurement that extrapolated but stalled at few digits, with no log factor in its
+    corrections yet: worth the validator's log-shaped correction model (|i| <= j)."""
+    return not (m.zero or m.problem) and 3 <= _reached(m) < min(c.settings.digits, LOG_RETRY_BELOW) \
+        and not c.corrections.has(sp.log)
+
+
+def _split_classes(c, m, settings, basis, log_powers, t0, log_retry=True):
     """Per-class conjectures when the residue lattices disagree (``None`` when they agree)."""
     if m.zero:     # primary grid all zero: read the residue lattices with a neutral law
         for r in m.runs:
@@ -333,7 +370,7 @@ def _split_classes(c, m, settings, basis, log_powers, t0):
             continue
         cls = conjecture(c.sequence, c.variable, sub, settings.grid, settings.digits, basis,
                          log_powers=log_powers, text=c.text, corrections=c.corrections,
-                         _classes=False)
+                         log_retry=log_retry, _classes=False)
         laws[label] = cls.law if cls.law is not None else sp.nan
         if first is None:
             first = cls

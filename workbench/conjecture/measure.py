@@ -101,7 +101,7 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
     for q in log_powers:
         stmt_q = statement(v, a, subsequence, sp.log(v) ** q, corrections)
         for r in (lo, hi):
-            r.analyse(stmt_q, settings, 0)
+            r.analyse(stmt_q, settings, None)
         if hi.zero:
             return LawMeasurement(sp.Integer(0), sp.Integer(0), mp.mpf(0), mp.mpf(0), 0.0,
                                   zero=True, runs=runs, evaluate=sampled.evaluate,
@@ -112,8 +112,8 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
             scores[q] = max(_best(hi.e_est).error, abs(_best(hi.e_est).value - _best(lo.e_est).value))
     if not scores:
         stmt_q = statement(v, a, subsequence, sp.Integer(1), corrections)
-        hi.analyse(stmt_q, settings, 0)
-        lo.analyse(stmt_q, settings, 0)
+        hi.analyse(stmt_q, settings, None)
+        lo.analyse(stmt_q, settings, None)
         problem = next((r.problem for r in (hi, lo) if not _exponent_usable(r)), None) or \
             "no log power makes the local exponents converge"
         return LawMeasurement(sp.Integer(0), sp.nan, mp.nan, mp.inf, float("-inf"),
@@ -122,7 +122,7 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
     # 3. the exponent
     stmt_q = statement(v, a, subsequence, sp.log(v) ** q, corrections)
     for r in (lo, hi):
-        r.analyse(stmt_q, settings, 0)
+        r.analyse(stmt_q, settings, None)
     with mp.workdps(hi.dps):
         e_best = _best(hi.e_est)
         e_exact = exponent if exponent is not None else _rational(e_best.value, e_best.error, lo.dps)
@@ -132,7 +132,7 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
     # 4. the constant, with that exponent, on every lattice
     stmt = statement(v, a, subsequence, v ** e_used * sp.log(v) ** q, corrections)
     for r in runs:
-        r.analyse(stmt, settings, 0)
+        r.analyse(stmt, settings, None)
     out = LawMeasurement(q, e_exact if e_exact is not None else e_best.value, e_best.value,
                          e_best.error, e_digits, stmt=stmt, runs=runs, evaluate=sampled.evaluate,
                          log_power_errors={str(k): mp.nstr(s, 3) for k, s in scores.items()})
@@ -153,7 +153,7 @@ def agreement(variable, a, subsequence, settings, leading, corrections=1) -> tup
     runs = sample(stmt, settings).runs[:2]
     e_worst = c_worst = float("inf")
     for r in runs:
-        r.analyse(stmt, settings, 0)
+        r.analyse(stmt, settings, None)
         if r.zero or not _exponent_usable(r):
             return float("-inf"), float("-inf")
         with mp.workdps(r.dps):
