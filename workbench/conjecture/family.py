@@ -43,8 +43,9 @@ def family_values(family) -> tuple[str, list[int]]:
     if not isinstance(name, str) or not name.isidentifier():
         raise InvalidParameter(f"the family parameter must be a name, got {name!r}")
     try:
-        vals = sorted({int(v) for v in values if int(v) == v and not isinstance(v, bool)})
-        complete = len(vals) == len(list(values))
+        given = list(values)
+        vals = sorted({int(v) for v in given if int(v) == v and not isinstance(v, bool)})
+        complete = len(vals) == len(given)
     except (TypeError, ValueError):
         vals, complete = [], False
     if not complete or len(vals) < 4:
