@@ -157,3 +157,12 @@ def test_members_on_dask_equal_the_local_run():
     assert remote.family_formula == local.family_formula == lam.family_formula
     assert {v: m.law for v, m in remote.members.items()} == {v: m.law for v, m in local.members.items()}
     assert local.family_formula["constant"] is not None
+
+
+def test_family_with_parity_zeros_checks_on_the_measured_class():
+    c = conjecture(lambda k, d: gamma_family(k, d) * (k % 2 == 0), "k", family={"d": range(2, 9)})
+    k, d = c.variable, c.family[0]
+    assert c.family_formula["constant"] == 2 ** d / sp.gamma(d + 1)
+    assert all(m.law_subsequence == (2, 0) for m in c.members.values())
+    assert c.check(2 ** d / sp.factorial(d) * k ** -d).outcome == "supported"
+    assert c.check(2 ** d / sp.factorial(d) * k ** -d, subsequence=(1, 0)).outcome == "refuted"

@@ -132,8 +132,9 @@ class Conjecture:
     def check(self, leading, subsequence=None) -> Evidence:
         """The validator's verdict on ``a ~ leading`` (verified / refuted with the measured
         values / inconclusive with the digits reached).  For a family, ``leading`` may use
-        the family parameter and is checked on every member: refuted when a member refutes
-        it, verified when every member verifies it."""
+        the family parameter and is checked on every member (on the subsequence its law was
+        measured on, unless ``subsequence`` is given): refuted when a member refutes it,
+        verified when every member verifies it."""
         v = self.variable
         if self.family is not None:
             return self._check_family(leading, subsequence)
@@ -146,8 +147,11 @@ class Conjecture:
         x, values = self.family
         leading = _sympify(leading, self.variable, x)
         t0 = time.perf_counter()
-        found = {val: self.members[val].check(leading.subs(x, val), subsequence)
-                 for val in values}
+        found = {}
+        for val in values:
+            m = self.members[val]
+            found[val] = m.check(leading.subs(x, val), subsequence if subsequence is not None
+                                 else m.law_subsequence)
         refuted = [val for val, ev in found.items() if ev.outcome == "refuted"]
         unsure = [val for val, ev in found.items() if ev.verdict != "verified"]
         if refuted:

@@ -86,7 +86,7 @@ def measure_members(f, name, values, kwargs, jobs=None, client=None) -> dict:
         found = client.gather(futures)
     else:
         jobs = min(len(values), jobs or usable_cores())
-        if jobs <= 1:
+        if jobs <= 1 or multiprocessing.current_process().daemon:   # a daemon cannot fork a pool
             found = [_measure(name, v, kwargs, f) for v in values]
         else:
             _JOB["f"] = f
@@ -137,10 +137,9 @@ def conjecture_family(f, variable, family, *, jobs=None, client=None, basis=None
     """See the module docstring; ``kwargs`` are :func:`.core.conjecture`'s."""
     from .core import Conjecture, _settings, _variable
     t0 = time.perf_counter()
-    if not callable(f):
-        raise InvalidParameter(f"a family needs a callable f(v, {next(iter(family or {'d': 0}))}=...)"
-                               f", got {f!r}")
     name, values = family_values(family)
+    if not callable(f):
+        raise InvalidParameter(f"a family needs a callable f(v, {name}=...), got {f!r}")
     v = _variable(variable, kwargs.get("integer"))
     settings = _settings(kwargs.get("digits", 20), kwargs.get("grid"))
     member_kwargs = dict(kwargs, variable=v, basis=basis, text=text)
