@@ -154,7 +154,8 @@ class Sequence:
     def __call__(self, v, **params):
         if set(params) != set(self.params):
             raise InvalidParameter(f"{self.text!r} needs the parameters "
-                                   f"{', '.join(self.params) or 'none'}, got {', '.join(params) or 'none'}")
+                                   f"{', '.join(self.params) or 'none'}, "
+                                   f"got {', '.join(params) or 'none'}")
         ns = _namespace()
         ns.update(params)
         ns[self.variable] = v

@@ -100,6 +100,6 @@ def plot_conjecture(c, ax=None, member=None, points=None, leading=None):
     if c.law is None and leading is None:
         raise PlotError("this conjecture measured no law to draw against")
     scratch = Derivation("conjecture")
-    claim = c.to_claim(scratch, "measured", leading=leading,
-                       title=f"{c.text or 'a'} against {_shown(leading if leading is not None else c.law)}")
+    against = _shown(leading if leading is not None else c.law)
+    claim = c.to_claim(scratch, "measured", leading=leading, title=f"{c.text or 'a'} against {against}")
     return plot_claim(claim, ax=ax, points=points)
