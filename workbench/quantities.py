@@ -12,6 +12,8 @@ so that ``workbench.conjecture`` can evaluate it at two precisions.  Bad argumen
 ``escape_rate(K, eta)``    the plateau's escape rate ``lambda_esc``                mpmath
 ``plateau_length(...)``    the plateau length ``alpha_P`` from the ODEs            float64
 ``loss(t, nu, kappa)``     the gradient-flow loss of a power-law spectrum          mpmath
+``loss_correction(...)``   ``t^(1/nu) (L(t)/leading(t) - 1)``: its first           flint arb
+                           correction, rational ``nu, kappa, Lam, K``
 =========================  =====================================================  ==========
 
 >>> import mpmath as mp
@@ -28,7 +30,8 @@ import mpmath as mp
 
 from .errors import InvalidParameter
 
-__all__ = ["mu", "plateau_height", "escape_rate", "plateau_length", "loss", "QUANTITIES"]
+__all__ = ["mu", "plateau_height", "escape_rate", "plateau_length", "loss", "loss_correction",
+           "QUANTITIES"]
 
 
 def _integer(name, value, minimum):
@@ -162,6 +165,56 @@ def loss(t, nu, kappa, Lam=1, K=1):
     return loss_mp(lambda n: Lam * n ** -nu, c2, t)
 
 
+def _exact(name, value):
+    """``value`` as a positive exact rational (int, sympy Rational, Fraction, a text such as
+    ``"1/2"``, or a binary float / mpf taken at its exact value)."""
+    from fractions import Fraction
+    if isinstance(value, (bool, bytes)) or value is None:
+        raise InvalidParameter(f"{name} must be a positive rational, got {value!r}")
+    try:
+        if isinstance(value, str):
+            q = Fraction(value.strip())
+        elif isinstance(value, mp.mpf):
+            man, exp = value.man_exp
+            q = Fraction(int(man)) * Fraction(2) ** int(exp)
+        elif hasattr(value, "p") and hasattr(value, "q"):          # sympy Rational
+            q = Fraction(int(value.p), int(value.q))
+        else:
+            q = Fraction(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidParameter(f"{name} must be a positive rational, got {value!r}") from None
+    if not q > 0:
+        raise InvalidParameter(f"{name} must be a positive rational, got {value!r}")
+    return q
+
+
+def loss_correction(t, nu, kappa, Lam=1, K=1):
+    """``t^(1/nu) (L(t) / L_lead(t) - 1)``: the first correction of the loss of :func:`loss`
+    relative to its leading law ``L_lead(t) = (K/2) Gamma(kappa/nu + 1) (2 Lam t)^(-kappa/nu)``.
+
+    Conventions as :func:`loss` (``c_n^2 = K (n^-kappa - (n+1)^-kappa)``, whose tail sums are
+    exactly ``K n^-kappa``; the correction depends on this realisation of the tail).  The
+    parameters must be exact rationals (ints, sympy Rationals, Fractions or texts such as
+    ``"1/2"``); the sum is done in python-flint balls (:func:`workbench.scaling.loss.loss_arb`)
+    at the ambient precision plus guard bits.  ``L/L_lead - 1`` cancels about
+    ``(kappa/nu) log10 t`` digits: give it the digits.  Its further corrections come in
+    powers of ``t^(-1/nu)``.
+    """
+    from flint import fmpq
+
+    from .scaling.balls import expm1, log1p
+    from .scaling.loss import loss_arb
+    t = _positive("t", t)
+    q = {n: _exact(n, v) for n, v in (("nu", nu), ("kappa", kappa), ("Lam", Lam), ("K", K))}
+    nu_a, kappa_a, Lam_a, K_a = (fmpq(x.numerator, x.denominator) for x in q.values())
+    c2 = lambda n: -K_a * n ** -kappa_a * expm1(-kappa_a * log1p(1 / n))  # noqa: E731
+    L = loss_arb(lambda n: Lam_a * n ** -nu_a, c2, t)
+    mpq = {n: mp.mpf(x.numerator) / x.denominator for n, x in q.items()}
+    xi = mpq["kappa"] / mpq["nu"]
+    lead = mpq["K"] / 2 * mp.gamma(xi + 1) * (2 * mpq["Lam"] * t) ** -xi
+    return t ** (1 / mpq["nu"]) * (L / lead - 1)
+
+
 #: the quantities by name (the names the CLI's expressions may call)
 QUANTITIES = {"mu": mu, "plateau_height": plateau_height, "escape_rate": escape_rate,
-              "plateau_length": plateau_length, "loss": loss}
+              "plateau_length": plateau_length, "loss": loss, "loss_correction": loss_correction}

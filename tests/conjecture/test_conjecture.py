@@ -115,3 +115,24 @@ def test_identify_user_basis_and_errors():
 def test_bad_arguments(bad):
     with pytest.raises(InvalidParameter):
         conjecture(lambda k: 1 / exact(k), **bad)
+
+
+def test_corrections_in_powers_of_t_to_the_minus_half():
+    def a(t):   # 2/t + t^-3/2 (1 + O(1/t)): corrections t^(-j/2)
+        t = mp.mpf(t)
+        return 2 / t + mp.gamma(t) / mp.gamma(t + mp.mpf(3) / 2)
+    c = conjecture(a, "t", integer=False, corrections=sp.Rational(1, 2), digits=12)
+    assert (c.exponent, c.constant, c.closed_form) == (-1, 2, True)
+    assert c.status == "supported" and c.corrections == sp.Rational(1, 2)
+    assert c.to_claim(Derivation("corr-test"), "half").statement.corrections == sp.Rational(1, 2)
+
+
+def test_log_corrections_retry_reaches_the_digits():
+    # corrections k^-1 log k: the plain model stalls near 6 digits, the log-shaped one does not
+    c = conjecture(lambda k: (3 + mp.log(k) / k) / exact(k) ** 2, "k", digits=15)
+    assert c.status == "supported" and c.digits >= 15
+    assert c.corrections.has(sp.log) and "kept" in c.evidence.details["log_corrections_retry"]
+    assert abs(float(c.constant) - 3) < 1e-14
+    plain = conjecture(lambda k: (3 + mp.log(k) / k) / exact(k) ** 2, "k", digits=15,
+                       log_retry=False)
+    assert plain.status == "inconclusive" and plain.digits < 15

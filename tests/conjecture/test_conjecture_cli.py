@@ -60,3 +60,15 @@ def test_quantities_validate_their_input():
     with mp.workdps(30):   # L(t) ~ (1/2) Gamma(3/2) (2t)^(-1/2) for nu = 2, kappa = 1
         lead = mp.gamma(1.5) / 2 * (2 * mp.mpf(10) ** 6) ** -0.5
         assert abs(loss(10 ** 6, 2, 1) / lead - 1) < 1e-2
+
+
+def test_loss_correction_tends_to_the_first_correction_constant():
+    from workbench.quantities import loss_correction
+    with mp.workdps(30):
+        # nu = 2, kappa = 1/2: -(1/4) Gamma(7/4)/Gamma(5/4) 2^(-1/2) = -3 pi/(4 Gamma(1/4)^2)
+        limit = -3 * mp.pi / (4 * mp.gamma(mp.mpf(1) / 4) ** 2)
+        assert abs(loss_correction(10 ** 8, 2, "1/2") / limit - 1) < 1e-3
+        assert loss_correction(10 ** 8, 2, "1/2") == loss_correction(10 ** 8, 2, mp.mpf(1) / 2)
+    for bad in ("x", -1, None):
+        with pytest.raises(InvalidParameter):
+            loss_correction(10, 2, bad)

@@ -23,13 +23,47 @@ def _subsequence(text):
     return step, offset
 
 
+def _family(text):
+    """``--family d=2..12`` (or ``d=2,4,6``) as ``{"d": [2, ..., 12]}``."""
+    if text is None:
+        return None
+    from ..errors import InvalidParameter
+    m = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*", text)
+    if m:
+        return {m.group(1): list(range(int(m.group(2)), int(m.group(3)) + 1))}
+    m = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*", text)
+    if m:
+        return {m.group(1): [int(x) for x in m.group(2).split(",")]}
+    raise InvalidParameter(f"--family must be NAME=FIRST..LAST or NAME=V1,V2,... (e.g. d=2..12), "
+                           f"got {text!r}")
+
+
+def _corrections(text):
+    if text is None:
+        return 1
+    import sympy as sp
+
+    from ..errors import InvalidParameter
+    try:
+        w = sp.Rational(text.strip())
+    except (TypeError, ValueError):
+        w = None
+    if w is None or not w > 0:
+        raise InvalidParameter(f"--corrections must be a positive rational step such as 1/2, "
+                               f"got {text!r}")
+    return w
+
+
 def _claim_name(text):
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.")
     return (name or "conjecture")[:60]
 
 
 def derivation_source(c, expr, name) -> str:
-    """A derivation file declaring ``c``'s law as a claim of kind *conjecture*."""
+    """A derivation file declaring ``c``'s law as a claim of kind *conjecture* (a family: one
+    claim ``{name}-{d}{value}`` per member, the formula at that member)."""
+    if c.family is not None:
+        return _family_source(c, expr, name)
     v = c.variable
     sub = c.law_subsequence
     s = c.settings
@@ -54,6 +88,7 @@ D.asymptotic(
     leading=sp.sympify({str(c.law)!r}, locals={{{v.name!r}: {v.name}}}),
     sequence=Sequence({expr!r}, {v.name!r}),
     subsequence={tuple(sub) if sub else None!r},
+    corrections=sp.sympify({str(c.corrections)!r}, locals={{{v.name!r}: {v.name}}}),
     kind="conjecture",
     validator=Extrapolation(digits={s.digits}, dps={s.dps}, grid=Grid({s.grid.start!r}, {s.grid.ratio!r}, {s.grid.points!r})),
     title={f"Conjectured: {expr} ~ {c.law}"!r},
@@ -76,8 +111,14 @@ D.asymptotic(
 @click.option("--write", "write", default=None, type=click.Path(dir_okay=False),
               help="Write a derivation file that `workbench verify --file` checks.")
 @click.option("--name", default=None, help="Claim name for --write (default: from EXPR).")
+@click.option("--family", "family", default=None, metavar="NAME=FIRST..LAST",
+              help="Measure each member (EXPR uses NAME) and guess a formula in NAME.")
+@click.option("--jobs", "-j", default=None, type=click.IntRange(1, None),
+              help="Worker processes for the family's members (default: the usable cores).")
+@click.option("--corrections", default=None, metavar="W",
+              help="Step of the corrections v^(-j W) (default 1; e.g. 1/2).")
 def conjecture_command(expr, variable, real, leading, basis, subsequence, digits, as_json, write,
-                       name):
+                       name, family, jobs, corrections):
     """Measure EXPR ~ C v^e (log v)^q as the variable grows; with --leading, check a guess.
 
     EXPR uses the variable, numbers, mpmath functions (sqrt, gamma, zeta, ...) and the
@@ -89,14 +130,18 @@ def conjecture_command(expr, variable, real, leading, basis, subsequence, digits
     try:
         from .core import conjecture
         from .expressions import parse, parse_sympy
-        seq = parse(expr, variable)
+        fam = _family(family)
+        seq = parse(expr, variable, tuple(fam or ()))
         c = conjecture(seq, variable, subsequence=_subsequence(subsequence), digits=digits,
-                       basis=basis, integer=not real, text=expr)
-        verdict = c.check(parse_sympy(leading, c.variable)) if leading else None
+                       basis=basis, integer=not real, text=expr, family=fam, jobs=jobs,
+                       corrections=_corrections(corrections))
+        params = (c.family[0],) if c.family else ()
+        verdict = c.check(parse_sympy(leading, c.variable, params)) if leading else None
         if write:
             from pathlib import Path
             if c.law is None:
-                raise WorkbenchError("no law was measured: nothing to --write")
+                raise WorkbenchError("no law was measured: nothing to --write ("
+                                     + (c.evidence.summary if c.evidence else "") + ")")
             Path(write).write_text(derivation_source(c, expr, name or _claim_name(expr)))
     except WorkbenchError as exc:
         _console(err=True).print(line(("error:", "bold red"), f" {exc}"))
@@ -113,8 +158,55 @@ def conjecture_command(expr, variable, real, leading, basis, subsequence, digits
                    f"  ({c.status}, {c.digits:g} digits)"))
     for k, law in c.residues.items():
         con.print(f"  {k}: {law}")
+    if c.family is not None:
+        x = c.family[0]
+        for part, form in c.family_formula.items():
+            con.print(f"  {part}({x}) = {form if form is not None else '?'}", markup=False)
+        for val, m in c.members.items():
+            con.print(f"  {x} = {val}: {m.law if m.law is not None else '?'} ({m.status}, "
+                      f"{m.digits:g} digits)", markup=False)
     con.print(c.evidence.summary, markup=False)
     if verdict is not None:
         con.print(line(("check:", "bold"), f" {verdict.summary}"))
     if write:
         con.print(f"wrote {write}")
+
+
+def _family_source(c, expr, name) -> str:
+    v, (x, values), s = c.variable, c.family, c.settings
+    subs = {m.law_subsequence for m in c.members.values()}
+    sub = subs.pop() if len(subs) == 1 else c.subsequence
+    assumptions = "integer=True, positive=True" if v.is_integer else "positive=True"
+    return f'''"""A family of conjectures written by `workbench conjecture --family` ({c.status}).
+
+{c.evidence.summary if c.evidence else ''}
+"""
+
+import functools
+
+import sympy as sp
+
+from workbench import Derivation
+from workbench.conjecture import Sequence
+from workbench.validate import Extrapolation, Grid
+
+{v.name} = sp.Symbol({v.name!r}, {assumptions})
+{x.name} = sp.Symbol({x.name!r}, integer=True)
+LAW = sp.sympify({str(c.law)!r}, locals={{{v.name!r}: {v.name}, {x.name!r}: {x.name}}})
+SEQUENCE = Sequence({expr!r}, {v.name!r}, ({x.name!r},))
+
+D = Derivation("conjectures", title="Conjectures measured by workbench conjecture")
+for value in {list(values)!r}:
+    D.asymptotic(
+        f"{name}-{x.name}{{value}}",
+        variable={v.name},
+        leading=LAW.subs({x.name}, value),
+        sequence=functools.partial(SEQUENCE, {x.name}=value),
+        subsequence={tuple(sub) if sub else None!r},
+        corrections=sp.sympify({str(c.corrections)!r}, locals={{{v.name!r}: {v.name}}}),
+        kind="conjecture",
+        validator=Extrapolation(digits={s.digits}, dps={s.dps}, grid=Grid({s.grid.start!r}, {s.grid.ratio!r}, {s.grid.points!r})),
+        title={f"Conjectured: {expr} ~ {c.law} at {x.name} = "!r} + str(value),
+        source="workbench conjecture --family (measured)",
+    )
+'''

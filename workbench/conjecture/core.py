@@ -76,6 +76,10 @@ class Conjecture:
     digits: float = 0.0
     evidence: Evidence | None = None
     text: str | None = None          # the expression, when the sequence came from text
+    corrections: sp.Expr = sp.Integer(1)   # the corrections' step w or shape v**-w*log(v)**-L
+    family: tuple | None = None      # (parameter symbol, values) of a family (:mod:`.family`)
+    members: dict = field(default_factory=dict)     # value -> the member's Conjecture
+    family_formula: dict | None = None  # {"exponent", "log_power", "constant"}: sympy in d
 
     @property
     def status(self) -> str:
@@ -86,6 +90,21 @@ class Conjecture:
         law = self.law if self.law is not None else "no law"
         return f"Conjecture({self.variable}: {law}, {self.status}, {self.digits:g} digits)"
 
+    # -- in a notebook (:mod:`.render`) ---------------------------------------
+    def _repr_latex_(self) -> str:
+        from .render import conjecture_latex
+        return conjecture_latex(self)
+
+    def _repr_html_(self) -> str:
+        from .render import conjecture_html
+        return conjecture_html(self)
+
+    def plot(self, ax=None, *, member=None, points=None, leading=None):
+        """The sequence against the law (or ``leading``) with ``|a/law - 1|`` below, drawn by
+        :func:`workbench.plotting.plot_claim`; returns the figure (a family: ``member``)."""
+        from .render import plot_conjecture
+        return plot_conjecture(self, ax, member=member, points=points, leading=leading)
+
     # -- a guess ------------------------------------------------------------
     def statement(self, leading=None, subsequence=None):
         """The ordinary :class:`~workbench.statements.Asymptotic` ``a ~ leading`` (default:
@@ -94,7 +113,7 @@ class Conjecture:
         if leading is None:
             raise MalformedStatement("this conjecture measured no law: give leading=")
         sub = subsequence if subsequence is not None else self.law_subsequence
-        return statement(self.variable, _raw(self.sequence), sub, leading)
+        return statement(self.variable, _raw(self.sequence), sub, leading, self.corrections)
 
     @property
     def law_subsequence(self):
@@ -112,33 +131,82 @@ class Conjecture:
 
     def check(self, leading, subsequence=None) -> Evidence:
         """The validator's verdict on ``a ~ leading`` (verified / refuted with the measured
-        values / inconclusive with the digits reached)."""
+        values / inconclusive with the digits reached).  For a family, ``leading`` may use
+        the family parameter and is checked on every member (on the subsequence its law was
+        measured on, unless ``subsequence`` is given): refuted when a member refutes it,
+        verified when every member verifies it."""
         v = self.variable
+        if self.family is not None:
+            return self._check_family(leading, subsequence)
         leading = _sympify(leading, v)
         stmt = statement(v, _raw(self.sequence), subsequence if subsequence is not None
-                         else self.subsequence, leading)
+                         else self.subsequence, leading, self.corrections)
         return self.validator().check(stmt, {})
+
+    def _check_family(self, leading, subsequence):
+        x, values = self.family
+        leading = _sympify(leading, self.variable, x)
+        t0 = time.perf_counter()
+        found = {}
+        for val in values:
+            m = self.members[val]
+            found[val] = m.check(leading.subs(x, val), subsequence if subsequence is not None
+                                 else m.law_subsequence)
+        refuted = [val for val, ev in found.items() if ev.outcome == "refuted"]
+        unsure = [val for val, ev in found.items() if ev.verdict != "verified"]
+        if refuted:
+            verdict, outcome = "failed", "refuted"
+            summary = (f"refuted at {x} = {', '.join(map(str, refuted))}: "
+                       + "; ".join(f"{x} = {val}: {found[val].summary}" for val in refuted))
+        elif unsure:
+            verdict, outcome = "failed", "inconclusive"
+            summary = (f"inconclusive at {x} = {', '.join(map(str, unsure))}: "
+                       + "; ".join(f"{x} = {val}: {found[val].summary}" for val in unsure))
+        else:
+            verdict, outcome = "verified", "supported"
+            summary = f"verified on every member {x} = {values[0]}..{values[-1]}"
+        digits = min((ev.digits or 0.0) for ev in found.values())
+        return Evidence(verdict, summary, outcome=outcome, digits=digits,
+                        details={"members": {str(val): {"outcome": ev.outcome,
+                                                        "summary": ev.summary}
+                                             for val, ev in found.items()}},
+                        runtime=time.perf_counter() - t0)
 
     def to_claim(self, derivation, name, *, title="", source="", leading=None):
         """Add ``a ~ law`` (or ``leading``) as a claim of kind *conjecture* to ``derivation``
-        and return it (checked by :meth:`validator`)."""
+        and return it (checked by :meth:`validator`).  A family adds one claim per member,
+        ``{name}-{d}{value}``, and returns their list."""
+        if self.family is not None:
+            x, values = self.family
+            law = self.law if leading is None else _sympify(leading, self.variable, x)
+            if law is None:
+                raise MalformedStatement(f"{name}: no family formula to promote")
+            return [self.members[val].to_claim(derivation, f"{name}-{x}{val}",
+                                               title=title, source=source,
+                                               leading=law.subs(x, val)) for val in values]
         leading = self.law if leading is None else _sympify(leading, self.variable)
         if leading is None:
             raise MalformedStatement(f"{name}: the conjecture measured no law to promote")
         return derivation.asymptotic(
             name, variable=self.variable, leading=leading, sequence=_raw(self.sequence),
-            subsequence=self.law_subsequence, kind="conjecture", validator=self.validator(),
+            subsequence=self.law_subsequence, corrections=self.corrections, kind="conjecture",
+            validator=self.validator(),
             title=title or f"Conjectured: {self.text or 'a'} ~ {leading}",
             source=source or "workbench.conjecture (measured)")
 
     def to_json(self) -> dict:
-        """The ``--json`` record."""
-        return {"exponent": _text(self.exponent), "log_power": _text(self.log_power),
+        """The ``--json`` record (with ``family_formula`` and ``members`` for a family)."""
+        out = {"exponent": _text(self.exponent), "log_power": _text(self.log_power),
                 "constant": _text(self.constant), "closed_form": self.closed_form,
                 "law": _text(self.law), "digits": self.digits,
                 "subsequence": list(self.law_subsequence) if self.law_subsequence else None,
                 "residues": {k: _text(x) for k, x in self.residues.items()},
                 "status": self.status, "evidence": self.evidence.to_dict() if self.evidence else None}
+        if self.family is not None:
+            out["family_formula"] = {k: _text(x) for k, x in self.family_formula.items()}
+            out["members"] = {str(val): {"law": _text(m.law), "digits": m.digits,
+                                         "status": m.status} for val, m in self.members.items()}
+        return out
 
 
 def _raw(f):
@@ -149,13 +217,14 @@ def _text(x):
     return None if x is None else str(x)
 
 
-def _sympify(leading, v):
+def _sympify(leading, *symbols):
     try:
         expr = sp.sympify(leading)
     except (sp.SympifyError, TypeError):
         raise MalformedStatement(f"cannot read the leading term {leading!r}") from None
-    # a symbol of the same name but other assumptions is the variable
-    return expr.subs({s: v for s in expr.free_symbols if s.name == v.name and s != v})
+    # a symbol of the same name but other assumptions is the variable (or the family parameter)
+    return expr.subs({s: v for v in symbols for s in expr.free_symbols
+                      if s.name == v.name and s != v})
 
 
 def _variable(variable, integer):
@@ -190,7 +259,8 @@ def _sequence(f, v):
 
 
 def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=None, *,
-               integer=None, log_powers=LOG_POWERS, text=None, _classes=True) -> Conjecture:
+               integer=None, log_powers=LOG_POWERS, text=None, corrections=1, log_retry=True,
+               family=None, jobs=None, client=None, _classes=True) -> Conjecture:
     """Measure ``f(v) ~ C v^e (log v)^q`` as ``v -> oo`` and look for closed forms.
 
     Parameters
@@ -207,37 +277,88 @@ def conjecture(f, variable="k", subsequence=None, grid=None, digits=20, basis=No
         Digits to confirm (default 20); closed forms are confirmed at twice this.
     basis : list of names or {name: constant}, optional
         Constants for the closed-form search (:data:`~.identify.BASIS` by default).
+    corrections : positive number or shape
+        The step ``w`` of the corrections ``v^(-j w)`` the extrapolations remove (default 1;
+        e.g. 1/2 for corrections in powers of ``t^-1/2``), or a shape ``v**-w * log(v)**-L``
+        for corrections ``v^(-j w) log(v)^i``, ``|i| <= L`` -- as for an asymptotic claim.
+    log_retry : bool
+        When the measurement extrapolates but stalls below ``min(digits, 12)`` digits and
+        ``corrections`` has no log factor, measure again with the validator's log-shaped model
+        ``v**-w * log(v)**-1`` and keep it if it reaches more than one digit more.
+    family : {name: values}, optional
+        Measure ``f(v, name=value)`` for each (integer) value and guess a formula in the
+        parameter (:mod:`.family`): ``family_formula``, ``members``.  The members run in
+        ``jobs`` forked processes (default: the usable cores) or on the Dask ``client``.
 
     See the module docstring for the procedure and :class:`Conjecture` for the result.
     """
+    if family is not None:
+        from .family import conjecture_family
+        resolve_basis(basis)
+        return conjecture_family(f, variable, family, jobs=jobs, client=client, basis=basis,
+                                 text=text, subsequence=subsequence, grid=grid, digits=digits,
+                                 integer=integer, log_powers=log_powers, corrections=corrections,
+                                 log_retry=log_retry)
     t0 = time.perf_counter()
     v = _variable(variable, integer)
     settings = _settings(digits, grid)
     basis = resolve_basis(basis)
     a = _Memo(_sequence(f, v))
     try:
-        statement(v, a, subsequence, sp.Integer(1))
+        corrections = _sympify(corrections, v)     # the shape, log factor included
+        probe = statement(v, a, subsequence, sp.Integer(1), corrections)
     except MalformedStatement as exc:
         raise InvalidParameter(str(exc)) from None
-    c = Conjecture(v, a, statement(v, a, subsequence, 1).subsequence, settings, text=text)
-    m = measure_law(v, a, c.subsequence, settings, log_powers)
+    c = Conjecture(v, a, probe.subsequence, settings, text=text, corrections=corrections)
+    m = measure_law(v, a, c.subsequence, settings, log_powers, corrections=c.corrections)
     if _classes and v.is_integer and (m.zero or not m.problem):
-        split = _split_classes(c, m, settings, basis, log_powers, t0)
+        split = _split_classes(c, m, settings, basis, log_powers, t0, log_retry)
         if split is not None:
             return split
+    retry = None
+    if log_retry and _retry_with_logs(c, m):
+        w = probe.corrections
+        shape = v ** -w * sp.log(v) ** -1
+        m2 = measure_law(v, a, c.subsequence, settings, log_powers, corrections=shape)
+        retry = (f"measured to {_reached(m):.1f} digits with corrections {v}^(-j*{w}); with "
+                 f"{v}^(-j*{w}) log({v})^i, |i| <= j: {_reached(m2):.1f}")
+        if not (m2.zero or m2.problem) and _reached(m2) > _reached(m) + 1:
+            m, c.corrections = m2, shape
+            retry += f" (kept: corrections={shape})"
     if m.zero or m.problem:
         return _inconclusive(c, m, t0)
     _fill(c, m, settings, basis)
     _self_check(c, m, t0)
+    if retry:
+        c.evidence.details["log_corrections_retry"] = retry
+        if c.corrections.has(sp.log):
+            c.evidence.summary += f"; logarithmic corrections: {retry}"
     return c
 
 
-def _split_classes(c, m, settings, basis, log_powers, t0):
+def _reached(m):
+    return min(m.exponent_digits, m.constant_digits)
+
+
+#: a plain measurement stalled below this many digits (and below the digits asked) is tried
+#: again with log-shaped corrections; above it, the shortfall is the precision's, not the model's
+LOG_RETRY_BELOW = 12
+
+
+def _retry_with_logs(c, m):
+    """A measurement that extrapolated but stalled at few digits, with no log factor in its
+    corrections yet: worth the validator's log-shaped correction model (|i| <= j)."""
+    return not (m.zero or m.problem) and 3 <= _reached(m) < min(c.settings.digits, LOG_RETRY_BELOW) \
+        and not c.corrections.has(sp.log)
+
+
+def _split_classes(c, m, settings, basis, log_powers, t0, log_retry=True):
     """Per-class conjectures when the residue lattices disagree (``None`` when they agree)."""
     if m.zero:     # primary grid all zero: read the residue lattices with a neutral law
         for r in m.runs:
-            r.analyse(statement(c.variable, c.sequence, c.subsequence, sp.Integer(1)), settings, 0)
-        stmt = statement(c.variable, c.sequence, c.subsequence, sp.Integer(1))
+            r.analyse(statement(c.variable, c.sequence, c.subsequence, sp.Integer(1),
+                                c.corrections), settings, 0)
+        stmt = statement(c.variable, c.sequence, c.subsequence, sp.Integer(1), c.corrections)
     else:
         stmt = m.stmt
     mod, groups = residue_classes(stmt, m.runs, settings)
@@ -252,7 +373,8 @@ def _split_classes(c, m, settings, basis, log_powers, t0):
             laws[label] = sp.Integer(0)
             continue
         cls = conjecture(c.sequence, c.variable, sub, settings.grid, settings.digits, basis,
-                         log_powers=log_powers, text=c.text, _classes=False)
+                         log_powers=log_powers, text=c.text, corrections=c.corrections,
+                         log_retry=log_retry, _classes=False)
         laws[label] = cls.law if cls.law is not None else sp.nan
         if first is None:
             first = cls
@@ -293,7 +415,7 @@ def _fill(c, m, settings, basis):
         const = hit.form if hit is not None else sp.Float(mp.nstr(m.constant, int(m.constant_digits)
                                                                     + 2), 50)
         e_conf, c_conf = agreement(v, c.sequence, c.subsequence, longer,
-                                   const * v ** exponent * sp.log(v) ** m.log_power)
+                                   const * v ** exponent * sp.log(v) ** m.log_power, c.corrections)
         confirm = min(e_conf, c_conf)
         ident["confirmation"] = {"digits_required": 2 * D, "exponent_digits": round(e_conf, 1),
                                  "constant_digits": round(c_conf, 1),
@@ -333,7 +455,8 @@ def _self_check(c, m, t0):
     reached = min(m.exponent_digits, m.constant_digits)
     check_digits = max(1, min(D, int(math.floor(reached))))
     settings = replace(c.settings, digits=check_digits)
-    ev = validate_asymptotic(statement(c.variable, c.sequence, c.subsequence, c.law), settings)
+    ev = validate_asymptotic(statement(c.variable, c.sequence, c.subsequence, c.law, c.corrections),
+                             settings)
     supported = ev.verdict == "verified" and reached >= D
     ident = getattr(c, "_ident", {})
     if ev.verdict == "verified":

@@ -47,8 +47,9 @@ def _quantities():
     return QUANTITIES
 
 
-def _check(tree, variable, allow_quantities):
-    """Raise :class:`InvalidParameter` unless ``tree`` uses only the whitelist."""
+def _check(tree, variable, allow_quantities, params=()):
+    """Raise :class:`InvalidParameter` unless ``tree`` uses only the whitelist (and the
+    variable and the family ``params``)."""
     callables = set(FUNCTIONS) | (set(_quantities()) if allow_quantities else set())
     seen_var = False
     for node in ast.walk(tree):
@@ -67,7 +68,7 @@ def _check(tree, variable, allow_quantities):
         if isinstance(node, ast.Name):
             if node.id == variable:
                 seen_var = True
-            elif node.id not in CONSTANTS and node.id not in callables:
+            elif node.id not in params and node.id not in CONSTANTS and node.id not in callables:
                 raise InvalidParameter(f"unknown name {node.id!r} (the variable is {variable!r}; "
                                        f"constants: {', '.join(CONSTANTS)})")
             continue
@@ -80,7 +81,7 @@ def _check(tree, variable, allow_quantities):
         raise InvalidParameter(f"the expression does not contain the variable {variable!r}")
 
 
-def _tree(text, variable, allow_quantities=True):
+def _tree(text, variable, allow_quantities=True, params=()):
     if not isinstance(text, str) or not text.strip():
         raise InvalidParameter("empty expression")
     if not variable.isidentifier():
@@ -89,7 +90,10 @@ def _tree(text, variable, allow_quantities=True):
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise InvalidParameter(f"malformed expression {text!r}: {exc.msg}") from None
-    _check(tree, variable, allow_quantities)
+    for p in params:
+        if not p.isidentifier() or p == variable or p in CONSTANTS or p in FUNCTIONS:
+            raise InvalidParameter(f"family parameter {p!r} must be a new name")
+    _check(tree, variable, allow_quantities, params)
     return tree
 
 
@@ -118,8 +122,8 @@ def _pow(a, b):
 
 
 @lru_cache(maxsize=64)
-def _compiled(text, variable):
-    tree = _Numeric().visit(_tree(text, variable))
+def _compiled(text, variable, params=()):
+    tree = _Numeric().visit(_tree(text, variable, params=params))
     return compile(ast.fix_missing_locations(tree), f"<{text}>", "eval")
 
 
@@ -132,39 +136,51 @@ def _namespace():
 
 
 class Sequence:
-    """``a(v)`` from the text of an expression in ``variable`` (checked when made).
+    """``a(v)`` from the text of an expression in ``variable`` (checked when made); a family
+    member's expression also uses the ``params`` names, given as keywords:
+    ``Sequence("d/k", "k", ("d",))(3, d=2)``.
 
     >>> import mpmath as mp
     >>> with mp.workdps(20):
-    ...     print(Sequence("1/k + 0.1", "k")(3))
-    0.43333333333333333333
+    ...     print(Sequence("1/k + 0.1", "k")(3), Sequence("d/k", "k", ("d",))(4, d=2))
+    0.43333333333333333333 0.5
     """
 
-    def __init__(self, text: str, variable: str):
-        _compiled(text, variable)
-        self.text, self.variable = text, variable
+    def __init__(self, text: str, variable: str, params=()):
+        params = tuple(params)
+        _compiled(text, variable, params)
+        self.text, self.variable, self.params = text, variable, params
 
-    def __call__(self, v):
+    def __call__(self, v, **params):
+        if set(params) != set(self.params):
+            raise InvalidParameter(f"{self.text!r} needs the parameters "
+                                   f"{', '.join(self.params) or 'none'}, "
+                                   f"got {', '.join(params) or 'none'}")
         ns = _namespace()
+        ns.update(params)
         ns[self.variable] = v
-        return eval(_compiled(self.text, self.variable), ns)   # noqa: S307 - whitelisted AST
+        return eval(_compiled(self.text, self.variable, self.params), ns)   # noqa: S307
 
     def __repr__(self):
-        return f"Sequence({self.text!r}, {self.variable!r})"
+        extra = f", {self.params!r}" if self.params else ""
+        return f"Sequence({self.text!r}, {self.variable!r}{extra})"
 
 
-def parse(text: str, variable: str = "k") -> Sequence:
+def parse(text: str, variable: str = "k", params=()) -> Sequence:
     """The :class:`Sequence` of ``text``; :class:`InvalidParameter` for anything but the
-    whitelist, a malformed text, or a variable that does not occur."""
-    return Sequence(text, variable)
+    whitelist (plus the family ``params``), a malformed text, or a variable that does not
+    occur."""
+    return Sequence(text, variable, params)
 
 
-def parse_sympy(text: str, symbol: sp.Symbol):
+def parse_sympy(text: str, symbol: sp.Symbol, params=()):
     """``text`` (a leading term such as ``45/(pi*k**7)``) as an exact sympy expression in
-    ``symbol``; same whitelist, without the quantities."""
-    tree = _tree(text, symbol.name, allow_quantities=False)
+    ``symbol`` (and the family parameters, sympy Symbols); same whitelist, without the
+    quantities."""
+    tree = _tree(text, symbol.name, allow_quantities=False, params=tuple(p.name for p in params))
     ns = {name: getattr(sp, s) for name, (_, s) in FUNCTIONS.items() if s and hasattr(sp, s)}
     ns.update({name: c for name, (_, c) in CONSTANTS.items()})
+    ns.update({p.name: p for p in params})
     ns.update({symbol.name: symbol, "__builtins__": {}})
 
     class _Exact(ast.NodeTransformer):

@@ -165,6 +165,8 @@ def identify(x, digits: float, basis=None) -> Identification | None:
             return Identification(sp.Integer(int(mp.sign(x))), "product", (1,), ("x",), digits)
         tol = abs(x) * mp.mpf(10) ** (-digits)
         for shape, search in (("product", _product), ("combination", _combination)):
+            if shape == "combination" and tol < mp.mpf(2) ** -(mp.mp.prec + 50):
+                continue      # |x| below its own precision: PSLQ's fixed point has no tolerance
             hit = search(x, basis, tol if shape == "combination" else mp.mpf(10) ** (-digits),
                          MAXCOEFF[shape])
             if hit is None:

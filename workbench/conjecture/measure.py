@@ -33,9 +33,11 @@ LOG_POWERS = (sp.Integer(0), sp.Integer(1), sp.Integer(-1), sp.Integer(2), sp.In
 MAX_DENOMINATOR = 24
 
 
-def statement(variable, a, subsequence, leading) -> Asymptotic:
-    """The Asymptotic statement ``a ~ leading`` the measurement is phrased in."""
-    return Asymptotic(variable=variable, leading=leading, sequence=a, subsequence=subsequence)
+def statement(variable, a, subsequence, leading, corrections=1) -> Asymptotic:
+    """The Asymptotic statement ``a ~ leading`` the measurement is phrased in (``corrections``:
+    the step ``w`` of the corrections ``v^(-j w)``, as :class:`~workbench.statements.Asymptotic`)."""
+    return Asymptotic(variable=variable, leading=leading, sequence=a, subsequence=subsequence,
+                      corrections=corrections)
 
 
 @dataclass
@@ -60,7 +62,7 @@ class LawMeasurement:
 
 def _rational(e, err, dps):
     """``e`` as a Rational ``p/q`` (``q <= MAX_DENOMINATOR``) within ten error bars, or None."""
-    tol = max(10 * err, abs(e) * mp.mpf(10) ** (5 - dps))
+    tol = max(10 * err, max(abs(e), 1) * mp.mpf(10) ** (5 - dps))   # digits on the scale max(|e|, 1)
     if not tol < mp.mpf(10) ** -6:
         return None
     for den in range(1, MAX_DENOMINATOR + 1):
@@ -85,20 +87,21 @@ def _digits(pair_list, value, scale):
 
 
 def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
-                exponent=None) -> LawMeasurement:
+                exponent=None, corrections=1) -> LawMeasurement:
     """Measure ``a(v) ~ C v^e (log v)^q`` on the lattices of ``settings`` (see the module
-    docstring).  ``exponent`` (a sympy number) skips the exponent's identification."""
+    docstring).  ``exponent`` (a sympy number) skips the exponent's identification;
+    ``corrections`` is the step of the corrections the extrapolations remove."""
     v = variable
-    probe = statement(v, a, subsequence, sp.Integer(1))
+    probe = statement(v, a, subsequence, sp.Integer(1), corrections)
     sampled = sample(probe, settings)
     runs = sampled.runs
     lo, hi = runs[0], runs[1]
     # 2. the log power
     scores = {}
     for q in log_powers:
-        stmt_q = statement(v, a, subsequence, sp.log(v) ** q)
+        stmt_q = statement(v, a, subsequence, sp.log(v) ** q, corrections)
         for r in (lo, hi):
-            r.analyse(stmt_q, settings, 0)
+            r.analyse(stmt_q, settings, None)
         if hi.zero:
             return LawMeasurement(sp.Integer(0), sp.Integer(0), mp.mpf(0), mp.mpf(0), 0.0,
                                   zero=True, runs=runs, evaluate=sampled.evaluate,
@@ -108,18 +111,18 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
         with mp.workdps(hi.dps):
             scores[q] = max(_best(hi.e_est).error, abs(_best(hi.e_est).value - _best(lo.e_est).value))
     if not scores:
-        stmt_q = statement(v, a, subsequence, sp.Integer(1))
-        hi.analyse(stmt_q, settings, 0)
-        lo.analyse(stmt_q, settings, 0)
+        stmt_q = statement(v, a, subsequence, sp.Integer(1), corrections)
+        hi.analyse(stmt_q, settings, None)
+        lo.analyse(stmt_q, settings, None)
         problem = next((r.problem for r in (hi, lo) if not _exponent_usable(r)), None) or \
             "no log power makes the local exponents converge"
         return LawMeasurement(sp.Integer(0), sp.nan, mp.nan, mp.inf, float("-inf"),
                               problem=problem, runs=runs, evaluate=sampled.evaluate)
     q = min(scores, key=lambda k: scores[k])
     # 3. the exponent
-    stmt_q = statement(v, a, subsequence, sp.log(v) ** q)
+    stmt_q = statement(v, a, subsequence, sp.log(v) ** q, corrections)
     for r in (lo, hi):
-        r.analyse(stmt_q, settings, 0)
+        r.analyse(stmt_q, settings, None)
     with mp.workdps(hi.dps):
         e_best = _best(hi.e_est)
         e_exact = exponent if exponent is not None else _rational(e_best.value, e_best.error, lo.dps)
@@ -127,9 +130,9 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
         e_val = mp.mpf(sp.N(e_used, hi.dps + 5))
         e_digits = _digits([lo.e_est, hi.e_est], e_val, max(abs(e_val), mp.mpf(1)))
     # 4. the constant, with that exponent, on every lattice
-    stmt = statement(v, a, subsequence, v ** e_used * sp.log(v) ** q)
+    stmt = statement(v, a, subsequence, v ** e_used * sp.log(v) ** q, corrections)
     for r in runs:
-        r.analyse(stmt, settings, 0)
+        r.analyse(stmt, settings, None)
     out = LawMeasurement(q, e_exact if e_exact is not None else e_best.value, e_best.value,
                          e_best.error, e_digits, stmt=stmt, runs=runs, evaluate=sampled.evaluate,
                          log_power_errors={str(k): mp.nstr(s, 3) for k, s in scores.items()})
@@ -143,14 +146,14 @@ def measure_law(variable, a, subsequence, settings, log_powers=LOG_POWERS,
     return out
 
 
-def agreement(variable, a, subsequence, settings, leading) -> tuple[float, float]:
+def agreement(variable, a, subsequence, settings, leading, corrections=1) -> tuple[float, float]:
     """Digits to which both methods at both primary precisions of ``settings`` agree with the
     exponent and with the constant of ``leading`` (the re-measure that confirms closed forms)."""
-    stmt = statement(variable, a, subsequence, leading)
+    stmt = statement(variable, a, subsequence, leading, corrections)
     runs = sample(stmt, settings).runs[:2]
     e_worst = c_worst = float("inf")
     for r in runs:
-        r.analyse(stmt, settings, 0)
+        r.analyse(stmt, settings, None)
         if r.zero or not _exponent_usable(r):
             return float("-inf"), float("-inf")
         with mp.workdps(r.dps):
