@@ -272,9 +272,9 @@ for d in PLATEAU_DIMENSIONS:
         sequence_name=r"\tfrac12\sum_k N(d,k) f_k^2 e^{-2\mu_k(\mathrm{relu\_ntk}) t}",
         variable=t, leading=plateau_closed_form(d) * t ** 0, kind="theorem",
         uses=[f"no-bias-odd-zero-d{d}", f"odd-energy-parseval-d{d}", f"kernel_spectra/relu_ntk-exact-d{d}"],
-        # the approach is exponential (rate 2 min(mu_0, mu_1) >= 2/d): below 10^-35 from
-        # t ~ 10 d on, so the grid t = 2..2^10 shows both the approach and the limit
-        validator=Extrapolation(digits=25, dps=35, grid=Grid(start=2, ratio=2, points=10)),
+        # the approach is exponential (rate 2 min(mu_0, mu_1) = 2/d): below 10^-35 from
+        # t ~ 40 d on, so the grid t = 4d..2^9 4d shows both the approach and the limit
+        validator=Extrapolation(digits=25, dps=35, grid=Grid(start=4 * d, ratio=2, points=10)),
         source="derived here from kernels-scaling.md 3.2-3.3 (mu_k(relu_ntk) = 0 for odd k >= 3): "
                "L(t) from the spectrum, its limit extrapolated in t, against the closed form")
     D.inequality(f"plateau-positive-d{d}", sp.Gt(plateau_closed_form(d), 0, evaluate=False),
