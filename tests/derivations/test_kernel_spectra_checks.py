@@ -1,0 +1,27 @@
+"""kernel_spectra claims whose checks used to be unable to fail (issue 14): each computes
+something independent of its statement, and a wrong constant is refuted."""
+
+import sympy as sp
+
+from workbench_derivations import kernel_spectra as K
+from workbench import Derivation
+from workbench.validate.dispatch import run_check
+
+
+def test_erf_ratio_limit_is_extrapolated_not_read_at_one_node():
+    ev = run_check(K.D["erf-no-power-law"])
+    assert ev.verdict == "verified", ev.summary
+    # the last node alone is 1.4e-4 off: a 7% (or 1e-3) tolerance would pass wrong limits
+    assert "last gap 0.000142" in ev.summary
+
+
+def test_a_wrong_erf_ratio_limit_is_refuted():
+    for wrong in (K.ERF_RATIO_LIMIT * (1 + sp.Rational(1, 10 ** 9)),    # off by 1e-9
+                  (3 - sp.sqrt(5)) / 2):                                  # rho^-1 for rho^-2
+        claim = K.declare_erf_ratio(Derivation("kernel_spectra"), limit=wrong)
+        ev = run_check(claim)
+        assert ev.verdict == "failed" and ev.outcome == "refuted", ev.summary
+
+
+def test_the_erf_endpoint_analysis_finds_no_power_law():
+    assert run_check(K.D["erf_ntk-endpoint-analysis"]).verdict == "verified"
