@@ -1,6 +1,7 @@
 """kernel_spectra claims whose checks used to be unable to fail (issue 14): each computes
 something independent of its statement, and a wrong constant is refuted."""
 
+import pytest
 import sympy as sp
 
 from workbench_derivations import kernel_spectra as K
@@ -25,3 +26,19 @@ def test_a_wrong_erf_ratio_limit_is_refuted():
 
 def test_the_erf_endpoint_analysis_finds_no_power_law():
     assert run_check(K.D["erf_ntk-endpoint-analysis"]).verdict == "verified"
+
+
+def test_the_gram_rate_band_is_statistical_only():
+    for name, d in K.GRAM_CASES:
+        policy = K.D[f"{name}-gram-d{d}"].validator
+        assert policy.systematic == 0 and policy.k == K.GRAM_K
+
+
+@pytest.mark.slow
+def test_a_wrong_gram_rate_is_refuted(long_form):
+    # relu_ntk_bias, d=3: slope -1.009 +- 0.035 (6 seeds); -1.2 and n^-1/2 (what gram.py used
+    # to say) are both outside 3.5 standard errors (~8 s each)
+    for wrong in (-1.2, -0.5) if long_form else (-1.2,):
+        claim = K.declare_gram(Derivation("kernel_spectra"), "relu_ntk_bias", 3, reference=wrong)
+        ev = run_check(claim)
+        assert ev.verdict == "failed" and ev.outcome == "refuted", ev.summary
