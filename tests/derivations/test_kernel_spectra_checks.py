@@ -1,6 +1,8 @@
 """kernel_spectra claims whose checks used to be unable to fail (issue 14): each computes
 something independent of its statement, and a wrong constant is refuted."""
 
+import dataclasses
+
 import pytest
 import sympy as sp
 
@@ -41,4 +43,26 @@ def test_a_wrong_gram_rate_is_refuted(long_form):
     for wrong in (-1.2, -0.5) if long_form else (-1.2,):
         claim = K.declare_gram(Derivation("kernel_spectra"), "relu_ntk_bias", 3, reference=wrong)
         ev = run_check(claim)
+        assert ev.verdict == "failed" and ev.outcome == "refuted", ev.summary
+
+
+def test_the_printed_constant_as_transcribed_is_half_the_computed_one():
+    ev = run_check(K.D["bietti-bach-constant"])
+    assert ev.verdict == "verified", ev.summary
+    # d- and nu-independent: the instances span nu = 1/3..5/2 and d = 2..10
+    nus = {case[4] for case in K.BB_CASES}
+    ds = {case[5] for case in K.BB_CASES}
+    assert len(nus) >= 4 and {2, 3, 4, 5, 7, 10} <= ds
+
+
+def test_a_printed_constant_taken_at_face_value_is_refuted():
+    # if the transcribed formula were right (ratio 1, not 2), the instances and the symbolic
+    # comparison would fail
+    claim = K.D["bietti-bach-constant"]
+    face_value = dataclasses.replace(claim, statement=dataclasses.replace(claim.statement, rhs=sp.Integer(1)))
+    assert run_check(face_value).outcome == "refuted"
+    for instance in (K.BB_INSTANCES[0], K.BB_INSTANCES[-1]):      # (1-u)^(1/2), d=2; arccos0, d=10
+        wrong = dataclasses.replace(instance, statement=dataclasses.replace(
+            instance.statement, leading=sp.Integer(1) * K.k ** 0))
+        ev = run_check(wrong)
         assert ev.verdict == "failed" and ev.outcome == "refuted", ev.summary
