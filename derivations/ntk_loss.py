@@ -19,7 +19,9 @@ exact sum is a sum of Gamma ratios, evaluated at 45+ digits by Euler-Maclaurin.
 
 Without the bias, ``mu_k(relu_ntk) = 0`` for odd ``k >= 3``: the hemisphere's odd part beyond
 degree 1 is never learned, and the loss tends to ``L_inf = (1/2) sum_{odd k >= 3} E_k =
-(1/2) (1/4 - d Gamma(d/2)^2 / (4 pi Gamma((d+1)/2)^2)) > 0``.
+(1/2) (1/4 - d Gamma(d/2)^2 / (4 pi Gamma((d+1)/2)^2)) > 0``.  ``no-bias-plateau-d{d}``
+computes ``L(t)`` from the no-bias spectrum itself (every ``mu_k`` from the kernel's closed form,
+no zero assumed) and extrapolates it in t; the closed form is only the claimed limit.
 """
 
 from __future__ import annotations
