@@ -237,7 +237,11 @@ NOTES_FINITE_ETA = {(2, 0.01): (0.333425, 0.408276, 0.011656), (2, 0.1): (0.3342
 @D.claim("plateau-finite-eta", kind="lemma", uses=["plateau-K2", "plateau-K3"],
          statement=r"the symmetric fixed point at finite $\eta$ (with the $\eta^2$ terms) tends to the "
                    r"$\eta\to0$ plateau linearly: $\epsilon_g^*(\eta) = \epsilon_g^* + a_K\eta + O(\eta^2)$",
-         title="Plateau at finite learning rate", source="our notes 1.4 (fsolve table)")
+         title="Plateau at finite learning rate",
+         source="computed here, no published value: the table is our notes' own computation (1.4, "
+                "[V-num]: fsolve on the full ODE with the eta^2 terms), reproduced here by mpmath "
+                "findroot; Saad & Solla 1995 state the eta -> 0 plateau only (plateau-K*), and the "
+                "notes quote no finite-eta value from the paper")
 def plateau_finite_eta():
     measured, ok = {}, True
     for (K, eta), (q, r, eg) in NOTES_FINITE_ETA.items():
@@ -269,7 +273,10 @@ NOTES_ESCAPE = {(2, 0.01): 6.579e-4, (2, 0.1): 6.621e-3, (2, 0.5): 3.434e-2,
 @D.claim("escape-rate", kind="lemma", uses=["plateau-finite-eta"],
          statement=r"the plateau is a saddle: the Jacobian's largest eigenvalue $\lambda_{\rm esc} > 0$, "
                    r"$\lambda_{\rm esc} = c_K\eta + O(\eta^2)$",
-         title="Escape rate from the symmetric plateau", source="our notes 1.4 (table of lambda_esc)")
+         title="Escape rate from the symmetric plateau",
+         source="computed here, no published value: the table of lambda_esc and c_K is our notes' "
+                "own computation (1.4, [V-num]: largest eigenvalue of the full-ODE Jacobian), "
+                "reproduced here at 20 digits; the notes quote no escape rate from Saad & Solla 1995")
 def escape_rate_claim():
     measured, ok = {}, True
     for (K, eta), want in NOTES_ESCAPE.items():
@@ -373,8 +380,13 @@ NOTES_ETA_MAX = {2: 2.3068, 3: 1.6207}
 
 @D.claim("max-learning-rate", kind="lemma", uses=["specialised-rate"],
          statement=r"$Q=R=I$ is linearly stable iff $\eta < \eta_{\max}$: $\eta_{\max} = 2.3068$ ($K=2$), "
-                   r"$1.6207$ ($K=3$); above it the ODE leaves the specialised solution",
-         title="Maximal learning rate", source="our notes 1.4 (table of eta_max)")
+                   r"$1.6207$ ($K=3$) (computed here; no published value); above it the ODE leaves the "
+                   r"specialised solution",
+         title="Maximal learning rate",
+         source="computed here, no published value: eta_max is our notes' own computation (1.4, "
+                "[V-num]: linear stability of Q=R=I), reproduced here by a root in eta of the largest "
+                "Jacobian eigenvalue; whether Saad & Solla 1995 print eta_max (or its large-K limit "
+                "pi sqrt(3)/K) was not checked against the paper (notes 1.4 and 7)")
 def max_rate():
     measured, ok = {}, True
     for K, want in NOTES_ETA_MAX.items():

@@ -3,7 +3,25 @@
 For ``n`` points ``x_i`` uniform on S^(d-1) (probability measure), the
 eigenvalues of ``K/n`` with ``K_ij = kappa(<x_i, x_j>)`` converge to the
 operator eigenvalues: the ``N(d, k)`` eigenvalues of a degree-k group cluster
-around ``mu_k`` and their deviation shrinks like ``n^(-1/2)``.
+around ``mu_k``.  Single eigenvalues of a group spread by ``O(n^(-1/2))``; the
+group's *mean* (what :func:`gram_deviation` compares) deviates by ``O(1/n)``.
+
+Rate (derivation).  Write ``K = sum_l mu_l Phi_l Phi_l^T`` with ``Phi_l`` the
+``n x N(d, l)`` matrix of the degree-l harmonics (orthonormal for the probability
+measure) at the points.  The nonzero eigenvalues of ``K/n`` are those of
+``D^(1/2) G D^(1/2)``, ``D = diag(mu)``, ``G = Phi^T Phi / n = I + E`` with
+``E = O(n^(-1/2))``.  To first order the degree-k group is ``mu_k (I + E_kk)``,
+whose trace ``mu_k (N + tr E_kk)`` is exact: ``tr E_kk = (1/n) sum_i sum_j
+Y_kj(x_i)^2 - N = 0`` by the addition theorem (``sum_j Y_kj(x)^2 = N(d, k)`` at
+every x).  The group mean therefore moves only at second order,
+``mu_k sum_{l != k} mu_l ||E_kl||_F^2 / (N (mu_k - mu_l))``, whose mean is
+``(mu_k/n) sum_{l != k} N(d, l) mu_l / (mu_k - mu_l) = O(1/n)``.  The measured
+slopes (kernel_spectra's ``*-gram-d*``) agree: ``-1.006 +- 0.006`` for relu_ntk
+at d = 5 over n = 250..2000; so do the constants: ``max_k |sum_l ...|`` over the
+top four groups is 27.0, 63.8, 5.8, 15.7 for relu_ntk_bias (d=3), relu_ntk (d=5),
+arccos1 (d=3), laplace (d=3), against ``n x`` the measured deviation (mean of 6
+seeds, n = 250..2000) of 24-27, 64-66, 5.7-6.2, 14.5-15.9.  (This docstring said ``n^(-1/2)`` before: that is
+the single eigenvalues' spread, not the group means'.)
 
 The kernel matrix is built in a Numba-compiled loop for the named kernels
 (``KERNEL_CODES``); other kernels are evaluated with numpy on the matrix of
