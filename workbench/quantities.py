@@ -14,6 +14,8 @@ so that ``workbench.conjecture`` can evaluate it at two precisions.  Bad argumen
 ``loss(t, nu, kappa)``     the gradient-flow loss of a power-law spectrum          mpmath
 ``loss_correction(...)``   ``t^(1/nu) (L(t)/leading(t) - 1)``: its first           flint arb
                            correction, rational ``nu, kappa, Lam, K``
+``ode_observable(...)``    ``eps_g``, ``Q_ij``, ``R_in`` or ``v_i`` of the            float64
+                           teacher-student ODEs at a time ``alpha``
 =========================  =====================================================  ==========
 
 >>> import mpmath as mp
@@ -31,6 +33,7 @@ import mpmath as mp
 from .errors import InvalidParameter
 
 __all__ = ["mu", "plateau_height", "escape_rate", "plateau_length", "loss", "loss_correction",
+           "ode_observable",
            "QUANTITIES"]
 
 
@@ -216,5 +219,42 @@ def loss_correction(t, nu, kappa, Lam=1, K=1):
 
 
 #: the quantities by name (the names the CLI's expressions may call)
+def ode_observable(alpha, K, eta, observable="eg", i=0, j=0, M=None, delta0=0.0,
+                   activation="erf"):
+    """An observable of the teacher-student ODEs at time ``alpha``: ``"eg"`` (``eps_g``),
+    ``"Q"`` (``Q_ij``), ``"R"`` (``R_ij``, student i, teacher j) or ``"v"`` (``v_i``).
+
+    Conventions (:func:`workbench.teacher_student.integrate`): soft committee machines with
+    ``g = erf(x/sqrt 2)`` (or ``"linear"``, ``"tanh"``), ``K`` students, ``M`` teachers (default
+    ``K``), ``T = I``, second layers fixed at 1; learning rate ``eta/sqrt N`` on ``w``, time
+    ``alpha = steps/N``; ``eps_g = (1/2) E[(student - teacher)^2]``.  The students start
+    orthogonal to the teachers at ``Q = I/2`` (small overlaps ``R = delta0``, default 0: on the
+    unstable manifold, so ``delta0 > 0`` is needed to leave the plateau).  **Double precision**
+    (DOP853 at ``rtol = 1e-10``): about 9 digits.
+    """
+    import numpy as np
+
+    from .teacher_student.ode import integrate
+    alpha = float(_positive("alpha", alpha))
+    K = _integer("K", K, 1)
+    M = K if M is None else _integer("M", M, 1)
+    eta = float(_positive("eta", eta))
+    names = ("eg", "Q", "R", "v")
+    if observable not in names:
+        raise InvalidParameter(f"observable must be one of {', '.join(names)}, got {observable!r}")
+    i, j = _integer("i", i, 0), _integer("j", j, 0)
+    if i >= K or (observable == "Q" and j >= K) or (observable == "R" and j >= M):
+        raise InvalidParameter(f"index ({i}, {j}) out of range for K={K}, M={M} ({observable})")
+    delta0 = float(delta0)
+    if not (math.isfinite(delta0) and 0 <= delta0 < 0.5):
+        raise InvalidParameter(f"delta0 must be in [0, 0.5), got {delta0!r}")
+    tr = integrate(activation, eta=eta, Q0=np.eye(K) / 2, R0=np.full((K, M), delta0),
+                   alphas=[0.0, alpha])
+    value = {"eg": lambda: tr.eg[-1], "Q": lambda: tr.Q[-1, i, j], "R": lambda: tr.R[-1, i, j],
+             "v": lambda: tr.v[-1, i]}[observable]()
+    return mp.mpf(float(value))
+
+
 QUANTITIES = {"mu": mu, "plateau_height": plateau_height, "escape_rate": escape_rate,
-              "plateau_length": plateau_length, "loss": loss, "loss_correction": loss_correction}
+              "plateau_length": plateau_length, "loss": loss, "loss_correction": loss_correction,
+              "ode_observable": ode_observable}

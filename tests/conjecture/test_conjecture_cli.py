@@ -72,3 +72,18 @@ def test_loss_correction_tends_to_the_first_correction_constant():
     for bad in ("x", -1, None):
         with pytest.raises(InvalidParameter):
             loss_correction(10, 2, bad)
+
+
+def test_ode_observable_against_the_linear_closed_form_and_its_input_checks():
+    """Linear activation: eps_g = (1/2)(sum Q - 2 sum R + sum T), so at alpha -> 0 with
+    Q = I/2, R = delta0, T = I (K = M = 2) it is 3/2 - 4 delta0; later the student learns."""
+    from workbench.errors import InvalidParameter
+    from workbench.quantities import ode_observable
+    start = ode_observable(1e-9, 2, 0.5, activation="linear", delta0=0.01)
+    assert abs(start - (1.5 - 4 * 0.01)) < 1e-7
+    assert ode_observable(1e-9, 2, 0.5, "R", 1, 0, activation="linear", delta0=0.01) == pytest.approx(0.01)
+    assert ode_observable(200.0, 2, 0.5, activation="linear", delta0=0.01) < 1e-3 * start
+    for bad in [dict(alpha=-1), dict(eta=0), dict(observable="x"), dict(i=5), dict(delta0=0.7)]:
+        args = dict(alpha=1.0, K=2, eta=0.5) | bad
+        with pytest.raises(InvalidParameter):
+            ode_observable(**args)
