@@ -38,7 +38,7 @@ from functools import lru_cache
 import mpmath as mp
 import sympy as sp
 
-from workbench import (Derivation, Evidence, InvalidParameter, MalformedStatement, Measured,
+from workbench import (Derivation, Evidence, InvalidParameter, MalformedStatement, Measured, Memo,
                        TwoPrecisions)
 from workbench.kernels import (decay_constant, eigenvalue, general_decay_constant, kernel,
                                leading_asymptotic, multiplicity, sphere_eigenvalue_quadrature)
@@ -183,7 +183,7 @@ SMALL_K = 8
 
 #: (name, repr of the kernel params) -> Kernel: a kernel with parameters is built afresh by
 #: ``kernel(name, **params)`` (sympy parsing and lambdify, ~50 ms); once per process suffices.
-_KERNELS = {}
+_KERNELS = Memo()
 
 
 def _catalogued(name, kernel_params):
@@ -202,7 +202,7 @@ def closed_form_eigenvalue(k, name, d, kernel_params=None):
 #: (name, kernel params, d, working precision, K) -> [mu_0, ..., mu_K] by quadrature.  Lives
 #: for one process (one check under ``workbench verify``); keyed by everything the numbers
 #: depend on.
-_QUADRATURE_SPECTRA = {}
+_QUADRATURE_SPECTRA = Memo()
 
 
 def quadrature_eigenvalue(k, name, d, kernel_params=None):

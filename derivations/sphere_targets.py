@@ -25,11 +25,12 @@ K^(d-1)``), the "jump in the m-th derivative" law of our notes (kernels-scaling.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import mpmath as mp
 import sympy as sp
 
-from workbench import Derivation, Evidence, Extrapolation, Measured
+from workbench import Derivation, Evidence, Extrapolation, Measured, Memo
 from workbench.kernels import funk_hecke_constant, legendre_sphere, multiplicity
 from workbench.scaling.targets import (hemisphere_coefficient, hemisphere_energy, jump_coefficient,
                                        jump_energies, jump_norm2, jump_tail_constant,
@@ -65,7 +66,7 @@ def jump_closed_form(k, a, m, d):
 #: (a, m, d, binary precision, node) -> (g(cos th), [P_0(cos th), ..., P_KMAX(cos th)],
 #: sin(th)^(d-2)): the quadratures of the 13 degrees of one (a, m, d) visit the same tanh-sinh
 #: nodes; process-local (one check), keyed by everything the numbers depend on.
-_NODES = {}
+_NODES = Memo()
 JUMP_KMAX = 12
 
 
@@ -186,25 +187,29 @@ TAIL_DIRECT = 4096
 #: Process-local memos (one check's process under ``workbench verify``), keyed by everything
 #: the numbers depend on (d, the index, the binary working precision): the tails at the
 #: sampled K share most head terms and, below 2 TAIL_DIRECT, the whole Euler-Maclaurin tail.
-_ENERGIES, _EM_TAILS = {}, {}
+#: They are ``lru_cache``s, which claim hashes see as code: a module-level dict would be
+#: hashed by its contents, so a claim's hash would change with what had run in the process.
+@lru_cache(maxsize=None)
+def _energy_at(d, j, prec):
+    with mp.workprec(prec):
+        return hemisphere_energy(d, j)
 
 
 def _energy(d, j):
     """:func:`hemisphere_energy` ``(d, j)`` at the working precision, computed once per process."""
-    key = (d, j, mp.mp.prec)
-    if key not in _ENERGIES:
-        _ENERGIES[key] = hemisphere_energy(d, j)
-    return _ENERGIES[key]
+    return _energy_at(d, j, mp.mp.prec)
+
+
+@lru_cache(maxsize=None)
+def _em_tail_at(d, start, prec):
+    with mp.workprec(prec):
+        return mp.nsum(lambda j: hemisphere_energy(d, j), [start, mp.inf], method="euler-maclaurin")
 
 
 def _em_tail(d, start):
     """``sum_{j >= start} E_(2j+1)`` by Euler-Maclaurin (``mp.nsum``) at the working precision,
     computed once per process."""
-    key = (d, start, mp.mp.prec)
-    if key not in _EM_TAILS:
-        _EM_TAILS[key] = mp.nsum(lambda j: hemisphere_energy(d, j), [start, mp.inf],
-                                 method="euler-maclaurin")
-    return _EM_TAILS[key]
+    return _em_tail_at(d, start, mp.mp.prec)
 
 
 def hemisphere_tail(d, K):

@@ -164,3 +164,43 @@ def test_hash_is_stable_across_processes_with_set_constants(tmp_path):
                               timeout=120, check=True)
         outs.add(proc.stdout.strip())
     assert len(outs) == 1
+
+
+# -- a claim's hash does not depend on what ran earlier in the process -------------------------
+from workbench import Memo   # noqa: E402
+
+_MEMO = Memo()
+_TABLE = {"scale": 2}
+
+
+def _memoised_square(n):
+    if n not in _MEMO:
+        _MEMO[n] = n * n * _TABLE["scale"]
+    return _MEMO[n]
+
+
+def test_a_filled_memo_leaves_the_hash_and_a_changed_dict_changes_it(monkeypatch):
+    D = Derivation("memo")
+    c = D.add("square", "n^2 scale", check=lambda: _memoised_square(3) == 18)
+    before = own_hash(c)
+    _memoised_square(3)
+    _memoised_square(5)
+    assert len(_MEMO) == 2 and own_hash(c) == before
+    monkeypatch.setitem(_TABLE, "scale", 3)     # an ordinary dict is a value: it is hashed
+    assert own_hash(c) != before
+
+
+def test_builtin_hashes_do_not_change_when_their_memos_fill():
+    """The built-in checks' process-local memos (kernel_spectra, sphere_targets) filled by
+    calling the functions that use them, as a notebook or an earlier test would."""
+    from workbench.loading import load
+    from workbench_derivations import kernel_spectra as K
+    from workbench_derivations import sphere_targets as ST
+    G = build_graph(load(builtin=True))
+    before = effective_hashes(G)
+    with mp.workdps(20):
+        K.quadrature_eigenvalue(2, "arccos1", 3)
+        K.closed_form_eigenvalue(2, "polynomial", 3, K.POLYNOMIAL)
+        ST.jump_quadrature(2, "3/10", 0, 3)
+        ST.hemisphere_tail(3, 4097)
+    assert effective_hashes(build_graph(load(builtin=True))) == before

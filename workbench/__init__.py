@@ -29,6 +29,7 @@ _API = {
     **dict.fromkeys(("Report", "current_report", "verify"), "verify"),
     **dict.fromkeys(("export_latex", "to_dot"), "export"),
     "load_file": "loading",
+    "Memo": "memo",
     "conjecture": "conjecture",
 }
 

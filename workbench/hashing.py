@@ -60,6 +60,7 @@ import sympy as sp
 
 from . import dependencies as deps
 from ._version import __version__
+from .memo import Memo
 
 __all__ = ["own_hash", "effective_hashes", "fingerprint"]
 
@@ -148,6 +149,8 @@ class _Fingerprinter:
             return f"ndarray:{obj.dtype.str}{obj.shape}:{data}"
         if isinstance(obj, (list, tuple)):
             return type(obj).__name__ + "(" + ",".join(v(x) for x in obj) + ")"
+        if isinstance(obj, Memo):       # results of code hashed elsewhere: the type alone
+            return "Memo"
         if isinstance(obj, dict):
             items = sorted((v(k), k) for k in obj)
             return "dict(" + ",".join(f"{fk}:{v(obj[k])}" for fk, k in items) + ")"
