@@ -68,3 +68,29 @@ def test_a_wrong_energy_constant_refutes_the_target_decay():
     built = X.D["equator-jump-m2-energy-decay-d3"]
     stmt = dataclasses.replace(built.statement, leading=built.statement.leading * R(21, 20))
     assert run_check(dataclasses.replace(built, statement=stmt)).outcome == "refuted"
+
+
+def _report(claims, status="verified"):
+    from types import SimpleNamespace
+    return SimpleNamespace(results={c.id: SimpleNamespace(claim=c, status=status) for c in claims})
+
+
+def test_latex_export_tabulates_xi_from_the_claims_values():
+    from workbench.export.latex import LatexExporter
+    claims = [c for c in X.D.claims if c.name.startswith("xi-")]
+    tex = LatexExporter(graphviz=False).xi_table(_report(claims), "xi_table")
+    assert r"\begin{tabular}{llccc}" in tex and "$d=2$ & $d=3$ & $d=4$" in tex
+    row = next(line for line in tex.splitlines() if line.startswith(r"\texttt{arccos2} & 2 &"))
+    assert row.split("&")[2:] == [r" $\frac{5}{6}$ ", r" $\frac{5}{7}$ ", r" $\frac{5}{8}$ \\"]
+    # a kernel that misses the target's parity has no row; a claim's value, not a retyped number
+    assert r"\texttt{arccos1} & 0" not in tex
+    wrong = _copy(claims[0], {"xi": R(7, 3)})
+    assert "$\\frac{7}{3}$" in LatexExporter(graphviz=False).xi_table(_report([wrong]), "xi_table")
+    assert LatexExporter(graphviz=False).xi_table(_report(claims), "ntk_loss") == ""
+
+
+def test_latex_xi_table_marks_claims_that_are_not_verified():
+    from workbench.export.latex import LatexExporter
+    claims = [X.D["xi-arccos1-m1-d3"]]
+    tex = LatexExporter(graphviz=False).xi_table(_report(claims, status="failed"), "xi_table")
+    assert r"$\frac{3}{5}$\,(failed)" in tex
