@@ -13,11 +13,10 @@ To change the look, subclass :class:`LatexExporter` and override
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
-
-import re
 
 import networkx as nx
 import sympy as sp
@@ -180,7 +179,8 @@ class LatexExporter:
             lines.append(f"\\texttt{{{latex_text(name, math=False)}}} & {m} & " + " & ".join(row) + " \\\\")
         lines += ["\\end{tabular}",
                   "\\caption{Loss exponent $\\xi$ (Velikanov \\& Yarotsky) from the claims' values; "
-                  "-- where the kernel's spectrum misses the target's parity (a plateau).}",
+                  "a (kernel, $m$) whose parities differ has no row (the loss plateaus); "
+                  "-- marks a $d$ without a claim.}",
                   "\\end{table}"]
         return "\n".join(lines)
 
