@@ -369,10 +369,11 @@ for name in TABLE_NAMES:
 # ---------------------------------------------------------------------------
 #: tail degrees k = 2(n + HEAD_PAIRS) + parity, n >= 1; all lower degrees summed exactly
 HEAD_PAIRS = 3
-#: digits and grid points of the loss laws: 10 digits on 10 points (the laws verify to 14-25);
-#: 20 digits on 22 points at 45/60 (as ntk_loss's) would cost 3-4x the CPU
+#: digits and grid points of the loss laws: 10 digits on 8 points (the four laws verify to 11.1,
+#: 11.4, 14.5 and 15.1 digits; 10 points give 14-18 for 40% more CPU); 20 digits on 22 points
+#: at 45/60 (as ntk_loss's) would cost 3-4x the CPU
 LOSS_DIGITS = 10
-LOSS_POINTS = 10
+LOSS_POINTS = 8
 
 
 def exact_loss(tt, name, m, d):
@@ -391,7 +392,7 @@ def exact_loss(tt, name, m, d):
                            lambda n: jump_energy_arb(m, d, degree(n)), tt, direct=100, order=6)
 
 
-#: (kernel, m, d) of the loss laws checked on the exact sums (5-10 s CPU each, so a subset):
+#: (kernel, m, d) of the loss laws checked on the exact sums (4-8 s CPU each, so a subset):
 #: the ReLU^2 NTK with the m = 1 jump at d = 3 and the m = 2 jump at d = 4, the ReLU NNGP with the
 #: m = 1 jump at d = 2, the ReLU^2 NNGP with the m = 2 jump at d = 3 (the ReLU NTK with m = 0 is
 #: ntk_loss's chain).  The ReLU NTK with m = 2 at d = 3 also verifies (15.7 digits, 5.5 s): left
