@@ -13,11 +13,13 @@ To change the look, subclass :class:`LatexExporter` and override
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import networkx as nx
+import sympy as sp
 
 from ..claims import Kind
 from ..printing import latex_text
@@ -26,6 +28,9 @@ from ..statements import FreeForm
 from .dot import to_dot
 
 __all__ = ["LatexExporter", "export_latex", "label_of"]
+
+#: ``<topic>/xi-<kernel>-m<m>-d<d>``: the claims whose ``xi`` values fill :meth:`LatexExporter.xi_table`
+_XI_ID = re.compile(r"[^/]+/xi-(.+)-m(\d+)-d(\d+)")
 
 ENVIRONMENTS = {
     Kind.DEFINITION: ("definition", "Definition", "definitions"),
@@ -142,6 +147,43 @@ class LatexExporter:
         lines.append("\\end{tikzpicture}}")
         return "\n".join(lines)
 
+    # -- the xi table ----------------------------------------------------------
+    def xi_table(self, report, topic: str) -> str:
+        """A tabular of ``xi`` over (kernel, m) x d built from the values of the claims
+        ``{topic}/xi-<kernel>-m<m>-d<d>`` (value ``{"xi": ...}``) in the report, each cell marked
+        with its claim's status; "" if the topic has none."""
+        cells, ds = {}, set()
+        for n, r in report.results.items():
+            match = _XI_ID.fullmatch(n)
+            value = r.claim.value if isinstance(r.claim.value, dict) else {}
+            if r.claim.topic != topic or match is None or "xi" not in value:
+                continue
+            name, m, d = match.group(1), int(match.group(2)), int(match.group(3))
+            cells[(name, m), d] = (value["xi"], r.status)
+            ds.add(d)
+        if not cells:
+            return ""
+        ds = sorted(ds)
+        rows = sorted({key for key, _ in cells})
+        lines = ["\\begin{table}[ht]\\centering", "\\begin{tabular}{ll" + "c" * len(ds) + "}",
+                 "kernel & $m$ & " + " & ".join(f"$d={d}$" for d in ds) + " \\\\ \\hline"]
+        for name, m in rows:
+            row = []
+            for d in ds:
+                if ((name, m), d) in cells:
+                    xi, status = cells[(name, m), d]
+                    mark = "" if status == "verified" else f"\\,({latex_text(status, math=False)})"
+                    row.append(f"${sp.latex(xi)}${mark}")
+                else:
+                    row.append("--")
+            lines.append(f"\\texttt{{{latex_text(name, math=False)}}} & {m} & " + " & ".join(row) + " \\\\")
+        lines += ["\\end{tabular}",
+                  "\\caption{Loss exponent $\\xi$ (Velikanov \\& Yarotsky) from the claims' values; "
+                  "a (kernel, $m$) whose parities differ has no row (the loss plateaus); "
+                  "-- marks a $d$ without a claim.}",
+                  "\\end{table}"]
+        return "\n".join(lines)
+
     # -- document -------------------------------------------------------------
     def document(self, report, graph_pdf: str | None = None) -> str:
         order = [n for n in nx.lexicographical_topological_sort(report.graph) if n in report.results]
@@ -158,6 +200,7 @@ class LatexExporter:
                 name = latex_text(topic, math=False)
                 # \texttt is not allowed in a PDF bookmark: give hyperref the plain text
                 parts.append(f"\\section{{\\texorpdfstring{{\\texttt{{{name}}}}}{{{name}}}}}")
+                parts.append(self.xi_table(report, topic))
             parts.append(self.render(r))
         parts.append(r"\end{document}")
         return "\n".join(p for p in parts if p) + "\n"

@@ -9,6 +9,7 @@ Named kernels (normalisations as in Bietti & Bach 2021, ``kappa(1)`` in brackets
 =================  ==========================================================  =====
 ``arccos0``        ``1 - arccos(u)/pi``  (step-activation NNGP)                 1
 ``arccos1``        ``(sqrt(1-u^2) + u (pi - arccos u))/pi``  (ReLU NNGP)        1
+``arccos2``        ``(3u sqrt(1-u^2) + (pi - arccos u)(1+2u^2))/pi`` (ReLU^2)  3
 ``relu_ntk``       ``u kappa0(u) + kappa1(u)``  (two-layer ReLU NTK, no bias)   2
 ``relu_ntk_bias``  ``(u + 1) kappa0(u) + kappa1(u)``  (with zero-init bias)     3
 ``laplace``        ``exp(-c sqrt(2 - 2u))`` = ``exp(-c |x - y|)``, ``c > 0``    1
@@ -166,6 +167,7 @@ def _check_endpoints(name, endpoints):
 
 _K0 = 1 - sp.acos(U) / sp.pi
 _K1 = (sp.sqrt(1 - U ** 2) + U * (sp.pi - sp.acos(U))) / sp.pi
+_K2 = (3 * U * sp.sqrt(1 - U ** 2) + (sp.pi - sp.acos(U)) * (1 + 2 * U ** 2)) / sp.pi
 
 
 def _sum(*mus):
@@ -177,6 +179,8 @@ def _named(name: str, **params) -> Kernel:
         return Kernel(name, _K0, cf.arccos0)
     if name == "arccos1":
         return Kernel(name, _K1, cf.arccos1)
+    if name == "arccos2":
+        return Kernel(name, _K2, cf.arccos2)
     if name == "relu_ntk":
         return Kernel(name, U * _K0 + _K1, _sum(cf.times_u(cf.arccos0), cf.arccos1))
     if name == "relu_ntk_bias":
@@ -236,7 +240,7 @@ def _named_cached(name: str) -> Kernel:
     return _named(name)
 
 
-NAMED_KERNELS = ("arccos0", "arccos1", "relu_ntk", "relu_ntk_bias", "laplace", "exponential",
+NAMED_KERNELS = ("arccos0", "arccos1", "arccos2", "relu_ntk", "relu_ntk_bias", "laplace", "exponential",
                  "polynomial", "erf_nngp", "erf_ntk")
 
 

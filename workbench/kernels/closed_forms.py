@@ -11,6 +11,13 @@ are checked against quadrature in ``tests/kernels``.
 - ``kappa1(u) = (sqrt(1-u^2) + u (pi - arccos u)) / pi``:
   ``mu_1 = 1/(2d)``; even k (k = 0 included):
   ``d Gamma(d/2)^2 Gamma((k-1)/2)^2 / (8 pi^2 Gamma((k+d+1)/2)^2)``; odd k >= 3: 0.
+- ``kappa2(u) = (3u sqrt(1-u^2) + (pi - arccos u)(1 + 2u^2)) / pi`` (Cho & Saul 2009, n = 2:
+  ``2 E[relu(w.x)^2 relu(w.y)^2]``, ``kappa2(1) = 3``):
+  ``mu_0 = 1/2 + 1/d``, ``mu_2 = 2/(d(d+2))``; odd k:
+  ``d (d+2) Gamma(d/2)^2 Gamma((k-2)/2)^2 / (8 pi^2 Gamma((k+d+2)/2)^2)``; even k >= 4: 0.
+  (From ``kappa_n' = n^2 kappa_(n-1)`` and ``mu_k^(d)(f) = mu_(k-1)^(d+2)(f') / d`` (one
+  integration by parts in the Rodrigues formula) applied to kappa1; ``mu_0`` from
+  ``kappa2 = 3u kappa1 + (1 - u^2) kappa0``.)
 - multiplication by ``u`` (from ``t P_k = k/(2k+d-2) P_{k-1} + (k+d-2)/(2k+d-2) P_{k+1}``):
   ``mu_k(u g) = k/(2k+d-2) mu_{k-1}(g) + (k+d-2)/(2k+d-2) mu_{k+1}(g)``, and
   ``mu_0(u g) = mu_1(g)``.
@@ -24,7 +31,7 @@ import sympy as sp
 
 from ..errors import ConvergenceError
 
-__all__ = ["arccos0", "arccos1", "times_u", "exponential", "monomial", "number",
+__all__ = ["arccos0", "arccos1", "arccos2", "times_u", "exponential", "monomial", "number",
            "one_minus_u_power", "laplace", "monomial_closed", "power_series"]
 
 
@@ -170,6 +177,18 @@ def arccos1(d: int, k: int):
         return mp.mpf(0)
     r = mp.gamma(mp.mpf(d) / 2) * _ratio(mp.mpf(k - 1) / 2, mp.mpf(k + d + 1) / 2)
     return d * r * r / (8 * mp.pi ** 2)
+
+
+def arccos2(d: int, k: int):
+    """``mu_k`` of ``kappa2(u) = (3u sqrt(1-u^2) + (pi - arccos u)(1 + 2u^2))/pi`` (the ReLU^2 NNGP)."""
+    if k == 0:
+        return mp.mpf(1) / 2 + mp.mpf(1) / d
+    if k == 2:
+        return mp.mpf(2) / (d * (d + 2))
+    if k % 2 == 0:
+        return mp.mpf(0)
+    r = mp.gamma(mp.mpf(d) / 2) * _ratio(mp.mpf(k - 2) / 2, mp.mpf(k + d + 2) / 2)
+    return d * (d + 2) * r * r / (8 * mp.pi ** 2)
 
 
 def times_u(mu):

@@ -301,6 +301,8 @@ def _expr_text(expr):
         text = ""
     if text and len(text) <= 60:
         return text
+    if getattr(expr, "free_symbols", None):     # a leading term C v^e: numeric constant, symbolic power
+        return str(sp.N(expr, 15))
     return mp.nstr(mp.mpf(sp.N(expr, 20)), 15)
 
 
