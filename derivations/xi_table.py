@@ -42,7 +42,7 @@ import mpmath as mp
 import sympy as sp
 from flint import arb
 
-from workbench import Derivation, Extrapolation, Grid
+from workbench import Derivation, Extrapolation, Grid, Memo
 from workbench.kernels import U, eigenvalue, kernel, leading_asymptotic
 from workbench.kernels import closed_forms as cf
 from workbench.kernels.catalog import Kernel
@@ -200,7 +200,7 @@ def theta2_quadrature(kk, d):
     return _THETA2_QUAD[key][kk]
 
 
-_THETA2_QUAD = {}
+_THETA2_QUAD = Memo()    # process-local: (d, precision) -> spectrum (hashes see its type only)
 
 
 def endpoint_analysis_arccos2_theta2():
