@@ -19,10 +19,9 @@ import subprocess
 from pathlib import Path
 
 import networkx as nx
-import sympy as sp
 
 from ..claims import Kind
-from ..printing import latex_text
+from ..printing import latex, latex_text
 from ..printing.style import STATUS
 from ..statements import FreeForm
 from .dot import to_dot
@@ -173,7 +172,7 @@ class LatexExporter:
                 if ((name, m), d) in cells:
                     xi, status = cells[(name, m), d]
                     mark = "" if status == "verified" else f"\\,({latex_text(status, math=False)})"
-                    row.append(f"${sp.latex(xi)}${mark}")
+                    row.append(f"${latex(xi)}${mark}")
                 else:
                     row.append("--")
             lines.append(f"\\texttt{{{latex_text(name, math=False)}}} & {m} & " + " & ".join(row) + " \\\\")
