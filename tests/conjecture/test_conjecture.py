@@ -127,6 +127,7 @@ def test_corrections_in_powers_of_t_to_the_minus_half():
     assert c.to_claim(Derivation("corr-test"), "half").statement.corrections == sp.Rational(1, 2)
 
 
+@pytest.mark.long      # about 20 s: the retry runs the measurement twice more
 def test_log_corrections_retry_reaches_the_digits():
     # corrections k^-1 log k: the plain model stalls near 6 digits, the log-shaped one does not
     c = conjecture(lambda k: (3 + mp.log(k) / k) / exact(k) ** 2, "k", digits=15)
