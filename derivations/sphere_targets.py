@@ -31,6 +31,7 @@ import mpmath as mp
 import sympy as sp
 
 from workbench import Derivation, Evidence, Extrapolation, Measured, Memo
+from workbench.integrals import quad_relative
 from workbench.kernels import funk_hecke_constant, legendre_sphere, multiplicity
 from workbench.scaling.targets import (hemisphere_coefficient, hemisphere_energy, jump_coefficient,
                                        jump_energies, jump_norm2, jump_tail_constant,
@@ -100,7 +101,7 @@ def jump_quadrature(k, a, m, d):
         gt, ps, weight = factors(th)
         return gt * ps[kk] * weight
 
-    return funk_hecke_constant(d) * mp.quad(f, [0, mp.acos(aa), mp.pi])
+    return funk_hecke_constant(d) * quad_relative(f, [0, mp.acos(aa), mp.pi], f"f_{kk} of the jump (d={d})")
 
 
 def jump_energies_recurrence(a, m, d, kmax=12):

@@ -29,6 +29,7 @@ from workbench import Derivation, Extrapolation, Grid, TwoPrecisions
 from flint import fmpq
 from workbench.scaling import loss_curve, loss_mp
 from workbench.scaling.balls import expm1, log1p
+from workbench.integrals import quad_relative
 from workbench.scaling.loss import loss_arb
 
 D = Derivation("velikanov_yarotsky", title="Loss asymptotics of gradient flow from spectra",
@@ -93,7 +94,8 @@ def mellin_quadrature(kappa, nu, a):
     is under ``exp(-300)`` of its scale and is cut (mpmath's exp of huge arguments is slow)."""
     k, n, aa = mp.mpf(kappa), mp.mpf(nu), mp.mpf(a)
     y0 = -mp.log(300 / aa) / n
-    return mp.quad(lambda y: k * mp.exp(-k * y - aa * mp.exp(-n * y)), [y0, y0 / 2, 0, mp.inf])
+    return quad_relative(lambda y: k * mp.exp(-k * y - aa * mp.exp(-n * y)), [y0, y0 / 2, 0, mp.inf],
+                         "the Mellin integral")
 
 
 def mellin_closed_form(kappa, nu, a):

@@ -398,13 +398,6 @@ def exact_loss(tt, name, m, d):
 #: ntk_loss's chain).  The ReLU NTK with m = 2 at d = 3 also verifies (15.7 digits, 5.5 s): left
 #: out for the CPU budget.
 LOSS_CASES = [("relu2_ntk_bias", 1, 3), ("arccos1", 1, 2), ("arccos2", 2, 3), ("relu2_ntk_bias", 2, 4)]
-#: working precision of the two-precision extrapolation (second: +15).  Grids reaching t ~ 1e28
-#: and beyond need 45: at 30 digits loss_arb's tanh-sinh integral (in log n, breakpoints
-#: ya, ya+1, ya+4) loses digits as t grows (1e-11 relative at t = 1e30 for arccos2, m = 2, d = 3,
-#: against 17 breakpoints; 1.7e-26 at 45 digits), and the extrapolation then returned a confident
-#: wrong constant ("refuted", 2e-4 off) for the two cases marked here.
-LOSS_DPS = {("arccos2", 2, 3): 45, ("relu2_ntk_bias", 2, 4): 45}
-
 for name, m, d in LOSS_CASES:
     kid, tid = premise_ids(name, m, d)
     p_mu = KERNEL_LAWS[name][0] * 2 + d - 1
@@ -417,6 +410,6 @@ for name, m, d in LOSS_CASES:
         kind="theorem", uses=[f"xi-{name}-m{m}-d{d}", premise(kid), premise(tid)],
         # corrections in t^(-1/p): ratio 2^p makes their rates 2^-j; the start t = 16^p puts
         # the first correction at 1/16
-        validator=Extrapolation(digits=LOSS_DIGITS, dps=LOSS_DPS.get((name, m, d), 30),
+        validator=Extrapolation(digits=LOSS_DIGITS, dps=30,
                                 grid=Grid(start=16 ** int(p_mu), ratio=2 ** int(p_mu), points=LOSS_POINTS)),
         source="Velikanov & Yarotsky 2021 Theorem 1 applied to the premises' values")

@@ -10,7 +10,8 @@ from workbench.printing import latex, latex_text
 
 MODULES = ["workbench.claims", "workbench.graph", "workbench.printing.latex",
            "workbench.statements.asymptotic", "workbench.statements.base", "workbench.premises",
-           "workbench.validate.extrapolation", "workbench.export.dot", "workbench.export.latex"]
+           "workbench.validate.extrapolation", "workbench.export.dot", "workbench.export.latex",
+           "workbench.integrals"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -25,6 +25,7 @@ from math import comb
 import mpmath as mp
 
 from ..errors import InvalidParameter
+from ..integrals import quad_relative
 from ..precision import local
 
 __all__ = ["multiplicity", "legendre_sphere", "funk_hecke_constant",
@@ -112,5 +113,5 @@ def sphere_eigenvalue_quadrature(kappa, d: int, k: int, dps: int | None = None):
             def integrand(theta):
                 t = mp.cos(theta)
                 return kappa(t) * _legendre(k, d, t) * mp.sin(theta) ** (d - 2)
-            value = funk_hecke_constant(d) * mp.quad(integrand, [0, mp.pi])
+            value = funk_hecke_constant(d) * quad_relative(integrand, [0, mp.pi], f"mu_{k} (d={d})")
         return +value

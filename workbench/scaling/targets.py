@@ -35,6 +35,7 @@ from __future__ import annotations
 import mpmath as mp
 
 from ..errors import InvalidParameter
+from ..integrals import quad_relative
 from ..kernels import funk_hecke_constant, legendre_sphere, multiplicity
 
 __all__ = ["jump_coefficient", "zonal_coefficient_quadrature", "hemisphere_coefficient",
@@ -67,7 +68,7 @@ def zonal_coefficient_quadrature(g, d: int, k: int, a=None):
     _check_k(k)
     f = lambda th: g(mp.cos(th)) * legendre_sphere(int(k), d, mp.cos(th)) * mp.sin(th) ** (d - 2)  # noqa: E731
     points = [0, mp.pi] if a is None else [0, mp.acos(a), mp.pi]
-    return funk_hecke_constant(d) * mp.quad(f, points)
+    return funk_hecke_constant(d) * quad_relative(f, points, f"the zonal coefficient f_{k} (d={d})")
 
 
 def jump_coefficient(d: int, k: int, a, m: int = 0):
@@ -215,7 +216,7 @@ def jump_norm2(d: int, a, m: int = 0):
     a = mp.mpf(a)
     _check(d, a, m)
     f = lambda th: ((mp.cos(th) - a) ** m / mp.factorial(m)) ** 2 * mp.sin(th) ** (d - 2)  # noqa: E731
-    return funk_hecke_constant(d) * mp.quad(f, [0, mp.acos(a)])
+    return funk_hecke_constant(d) * quad_relative(f, [0, mp.acos(a)], "the jump's norm E[f^2]")
 
 
 def jump_tail_constant(d: int, a, m: int = 0):

@@ -33,6 +33,7 @@ import mpmath as mp
 import numpy as np
 
 from ..errors import InvalidParameter
+from ..integrals import quad_relative
 from ..precision import local
 
 __all__ = ["I2", "J2", "I3", "I4", "gauss_hermite_average", "ACTIVATIONS"]
@@ -229,7 +230,8 @@ def _chol2(c11, c12, c22):
 
 def _line(f):
     """``E[f(z)]`` for ``z ~ N(0, 1)`` by tanh-sinh quadrature on the real line."""
-    return mp.quad(lambda z: f(z) * mp.exp(-z * z / 2), [-mp.inf, 0, mp.inf]) / mp.sqrt(2 * mp.pi)
+    return quad_relative(lambda z: f(z) * mp.exp(-z * z / 2), [-mp.inf, 0, mp.inf],
+                         "a Gaussian average") / mp.sqrt(2 * mp.pi)
 
 
 def erf_average_quadrature(C, which: str, dps: int | None = None):
