@@ -120,7 +120,7 @@ def replicas(p):
          statement=r"students that coincide stay coincident, and then the risk in $t$ depends on "
                    r"$(\gamma, p)$ only through $\gamma/p$: curves with equal $\gamma/p$ coincide, "
                    r"and changing $\gamma/p$ moves them",
-         title="Only gamma/p matters (ODE, replicated students)", source="Arnaboldi et al. 2023")
+         title="Only gamma/p matters (ODE, replicated students: an algebraic identity)", source="Arnaboldi et al. 2023")
 def replica_collapse():
     curves = {}
     for d, p, g in CONFIGS:
@@ -453,8 +453,9 @@ def measured_label(floors):
 
 
 @D.claim("regime-map", kind="lemma", uses=["gradient-flow-limit", "noise-dominated-sgd", "mean-field-limit"],
-         statement=r"along $p = 2d^{\kappa}$, $\gamma/p = \tfrac14 d^{-(\kappa+\delta)}$ (label noise "
-                   r"$\Delta = 1/2$) the final risk measured on ODE trajectories scales as $d^{s}$ with "
+         statement=r"along $p = 2d^{\kappa}$, $\gamma/p = \tfrac1{10} d^{-(\kappa+\delta)}$ (label noise "
+                   r"$\Delta = 1/2$, one teacher, exchangeable students), $d = 64, 256, 1024$, the final "
+                   r"risk measured on ODE trajectories scales as $d^{s}$ with "
                    r"$s < -0.1$ (vanishes), $|s| < 0.1$ (constant) or $s > 0.1$ (grows); the label this "
                    r"measurement gives each test path is Veiga et al.'s phase (gradient flow, Saad-Solla "
                    r"line, noise-dominated) for that $(\kappa, \delta)$",
