@@ -345,7 +345,7 @@ MEANFIELD = {"ps": (2, 4, 8, 16), "k": 2, "x": 0.25, "noise": 0.5, "start": (0.5
              "times": (1.0, 4.0)}
 
 
-def _exchangeable_start(p):
+def meanfield_start(p):
     a, b, m = MEANFIELD["start"]
     return np.full((p, p), b) + (a - b) * np.eye(p), np.full((p, MEANFIELD["k"]), m)
 
@@ -375,7 +375,7 @@ def mean_field_limit(reference_noise):
     times, ps = list(c["times"]), c["ps"]
     R = {}
     for p in ps:
-        Q0, M0 = _exchangeable_start(p)
+        Q0, M0 = meanfield_start(p)
         R[p] = integrate_dimensionless(p=p, k=c["k"], gamma=c["x"] * p, Q0=Q0, M0=M0, noise=c["noise"],
                                        times=times, rtol=1e-11).risk
     a, b, m = c["start"]
