@@ -52,12 +52,14 @@ def test_a_start_that_is_no_covariance_is_refused(p, a, b, m):
 
 def test_random_collapse_is_refuted_at_fixed_gamma_instead_of_fixed_gamma_over_p():
     ev = _refuted(_rebuilt("random-collapse", lr_exponent=0.0))
-    assert "at equal gamma/p" in ev.summary
+    # at fixed gamma the widths p = 8, 16 run at gamma/p = 1/8, 1/16: their curves part by far more than 15%
+    assert float(ev.measured["max |R_8 - R_16|/R_16"].value) > 0.3
 
 
 def test_mean_field_limit_is_refuted_by_a_large_p_ode_without_the_noise_term():
     ev = _refuted(_rebuilt("mean-field-limit", reference_noise=0.0))
-    assert "R_inf(t=4)" in ev.measured
+    limit = ev.measured["R_inf(t=4)"]
+    assert abs(float(limit.value) - float(limit.claimed)) > 100 * float(limit.error)
 
 
 def test_noise_dominated_sgd_is_refuted_by_a_ten_percent_smaller_label_noise():
