@@ -283,7 +283,7 @@ def random_collapse(tol, lr_exponent):
     nontrivial = fixed_gamma[1] > 3 * tol and moved[1] > 3 * tol
     measured = {f"R_{top}(t={t:g})": Measured(f"{r:.5f}", f"{e:.1g}") for t, r, e in zip(times, *curves[top])}
     measured.update({f"max |R_{p} - R_{top}|/R_{top}": Measured(f"{gaps[p][0]:.3f}", None,
-                                                                 f"<= {tol}" if p == mid else "> the p=8 gap")
+                                                                 f"<= {tol}" if p == mid else f"> the p={mid} gap")
                      for p in ps[:-1]})
     measured[f"equal gamma = {gamma[mid]:g}, p = {mid} vs {top}"] = Measured(f"{fixed_gamma[0]:.3f}", None,
                                                                            f"> {3 * tol:g}")
@@ -300,8 +300,9 @@ def random_collapse(tol, lr_exponent):
 
 def _collapse_series(times, curves, ps):
     from workbench.plotting import series
-    return series(times, curves[ps[-1]][0], yerr=curves[ps[-1]][1], law=curves[ps[-2]][0], xlabel="t = steps gamma/(p d)",
-                  ylabel="risk", label=f"p = {ps[-1]}", law_label=f"p = {ps[-2]}")
+    return series(times, curves[ps[-1]][0], yerr=curves[ps[-1]][1], law=curves[ps[-2]][0],
+                  xlabel="t = steps gamma/(p d)", ylabel="risk", label=f"p = {ps[-1]}",
+                  law_label=f"p = {ps[-2]}")
 
 
 # ---------------------------------------------------------------------------
