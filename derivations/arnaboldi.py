@@ -445,11 +445,15 @@ REGIME = {"ds": (64, 256, 1024), "p0": 2, "x0": 0.1, "noise": 0.5, "start": (0.5
 
 def path_floors(kappa, delta):
     """Final risk (mean over the window) along ``p = p0 d^kappa``, ``gamma/p = x0 d^-(kappa+delta)``,
-    one teacher and exchangeable students (which can reach zero risk, so the floor is the noise's)."""
+    one teacher and exchangeable students (which can reach zero risk, so the floor is the noise's).
+
+    rtol 1e-7 gives the same exponents to 1e-3 as 1e-9.  On the gradient-flow paths the risk at
+    t = 30..40 still carries the unfinished approach to the teacher (window t = 20..30 gives
+    exponents 0.05-0.07 closer to 0); the labels do not change."""
     r = REGIME
     a, b, m = r["start"]
     return np.array([exchangeable_risk(p=int(round(r["p0"] * d ** kappa)), k=1, x=r["x0"] * d ** -(kappa + delta),
-                                       a=a, b=b, m=m, times=r["window"], noise=r["noise"], rtol=1e-9).mean()
+                                       a=a, b=b, m=m, times=r["window"], noise=r["noise"], rtol=1e-7).mean()
                      for d in r["ds"]])
 
 
