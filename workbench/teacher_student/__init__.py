@@ -9,7 +9,8 @@ Conventions are in :mod:`workbench.teacher_student.model`.  Modules:
 * :mod:`~.simulate` -- compiled online SGD in N dimensions;
 * :mod:`~.fixed_points` -- plateau and specialised fixed points, stability, escape;
 * :mod:`~.dimensionless` -- the dimensionless parametrisation and regime map of
-  Arnaboldi et al. 2023 / Veiga et al. 2022.
+  Arnaboldi et al. 2023 / Veiga et al. 2022;
+* :mod:`~.exchangeable` -- exchangeable students in that ODE, at any width and at ``p = inf``.
 """
 
 from .averages import I2, I3, I4, J2, erf_average_quadrature, gauss_hermite_average
