@@ -5,6 +5,8 @@ A throwaway derivation declares a copy of a premise (same id, same statement) wi
 value, and the dependent is rebuilt on it with the same arguments as the built-in one.
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -64,5 +66,41 @@ def test_a_wrong_nu_changes_and_refutes_the_ntk_exponent():
     assert bad.id == good.id and bad.value == {"alpha": R(11, 10)}
     assert bad.statement.text() != good.statement.text()
     assert own_hash(bad) != own_hash(good)
+    ev = run_check(bad)
+    assert ev.verdict == "failed" and ev.outcome == "refuted", ev.summary
+
+
+def test_the_teacher_average_is_the_trace_of_the_quadratic_form():
+    # the loss is omega^T A omega: its average over omega ~ N(0, I) is sum_i L(e_i), each L(e_i)
+    # from random_features' own loss with the same samples and projection
+    import math
+    from workbench.scaling.random_features import _loss, standard_normal
+    from workbench.scaling.rf_teacher_average import rf_averaged_trials_grid
+    from workbench.scaling.ridge import power_law_features
+    lam = power_law_features(40, 0.7)
+    sq = np.sqrt(lam)
+    pairs = [(10, math.inf), (math.inf, 10), (10, 30), (30, 10)]
+    averaged = rf_averaged_trials_grid([5], pairs, lam)[:, 0]
+    _, r_x, r_w = (np.random.default_rng(s) for s in np.random.SeedSequence(5).spawn(3))
+    W = standard_normal(r_w, 30, 40)
+    X = standard_normal(r_x, 30, 40) * sq
+    for (Dn, Pn), value in zip(pairs, averaged):
+        trace = sum(_loss(lam, sq, e, X, W, X @ e, X @ W.T, Dn, Pn, 0.0) for e in np.eye(40))
+        assert value == pytest.approx(trace, rel=1e-10)
+
+
+def test_a_wrong_variance_exponent_is_refuted():
+    good = B.D["variance-limited-P"]
+    assert good.params["exponent"] == -1
+    bad = dataclasses.replace(good, params={**good.params, "exponent": -0.9})
+    ev = run_check(bad)
+    assert ev.verdict == "failed" and ev.outcome == "refuted", ev.summary
+    assert "|s - (-0.9)|" in ev.summary
+
+
+def test_a_wrong_resolution_exponent_is_refuted():
+    good = B.D["resolution-limited-D-alpha1"]
+    assert good.params["exponent"] == -1.0
+    bad = dataclasses.replace(good, params={**good.params, "exponent": -0.9})
     ev = run_check(bad)
     assert ev.verdict == "failed" and ev.outcome == "refuted", ev.summary
