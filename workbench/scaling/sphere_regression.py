@@ -30,6 +30,7 @@ import math
 import numpy as np
 from scipy.linalg import cholesky, solve_triangular
 from scipy.special import gammaln
+from threadpoolctl import threadpool_limits
 
 from ..errors import InvalidParameter
 
@@ -128,19 +129,21 @@ def ntk_posterior_trials(seeds, sizes, d: int, tests: int = 256) -> np.ndarray:
     size P is the first P points (nested: paired across sizes).  One Cholesky factor ``C`` of
     the largest Gram matrix serves every size: the factor of a leading block is the leading block
     of ``C``, and so is the forward substitution, so ``k_x^T K_P^-1 k_x`` is the sum of the first
-    P squared entries of ``C^-1 k_x``."""
+    P squared entries of ``C^-1 k_x``.  Runs with one BLAS thread (``threadpoolctl``): at these
+    sizes a thread pool only contends for the cores."""
     sizes = [int(p) for p in sizes]
     if not sizes or min(sizes) < 1 or tests < 1:
         raise InvalidParameter(f"sizes must be integers >= 1 and tests >= 1; got {sizes}, {tests}")
     pmax = max(sizes)
     out = np.empty((len(sizes), len(seeds)))
-    for j, seed in enumerate(seeds):
-        rng = np.random.default_rng(np.random.SeedSequence([int(seed), int(d), 14]))
-        X = sphere_points(rng, pmax, d)
-        T = sphere_points(rng, tests, d)
-        C = cholesky(relu_ntk_bias(X @ X.T), lower=True)
-        V = solve_triangular(C, relu_ntk_bias(X @ T.T), lower=True)     # pmax x tests
-        explained = np.cumsum(np.mean(V * V, axis=1))
-        for i, p in enumerate(sizes):
-            out[i, j] = THETA_AT_ONE - explained[p - 1]
+    with threadpool_limits(1):          # a few hundred points: BLAS threads only contend
+        for j, seed in enumerate(seeds):
+            rng = np.random.default_rng(np.random.SeedSequence([int(seed), int(d), 14]))
+            X = sphere_points(rng, pmax, d)
+            T = sphere_points(rng, tests, d)
+            C = cholesky(relu_ntk_bias(X @ X.T), lower=True)
+            V = solve_triangular(C, relu_ntk_bias(X @ T.T), lower=True)     # pmax x tests
+            explained = np.cumsum(np.mean(V * V, axis=1))
+            for i, p in enumerate(sizes):
+                out[i, j] = THETA_AT_ONE - explained[p - 1]
     return out
