@@ -3,6 +3,7 @@ escape-rate limit against the notes, the plateau length across L and K.  Each ch
 claim when a premise's value or a stated constant is wrong."""
 
 import dataclasses
+import math
 
 import pytest
 import sympy as sp
@@ -35,7 +36,7 @@ def test_extrapolation_recovers_a_known_limit_within_its_error_bar():
 def test_measured_rate_reads_the_slope_of_alpha_p_in_log_delta():
     # alpha_P = ln(1/delta)/0.05 + 7 exactly: rate 0.05, no change between pairs
     deltas = (1e-6, 1e-8, 1e-10)
-    rate, err = W._measured_rate([-__import__("math").log(d) / 0.05 + 7 for d in deltas], deltas)
+    rate, err = W._measured_rate([-math.log(d) / 0.05 + 7 for d in deltas], deltas)
     assert abs(rate - 0.05) < 1e-12 and err < 1e-12
 
 
