@@ -8,7 +8,7 @@ an error estimate that looks converged: the gradient-flow loss ``L(t) ~ t^-xi`` 
 Every quadrature in the engine goes through :func:`quad_relative` instead:
 
 1. the integrand is divided by ``A = int |f|``, found to a digit or two by a cheap pass
-   (15 digits, a low-degree rule) and refined until the scaled ``A`` is of order one, so
+   (a low-degree rule) and refined until the scaled ``A`` is of order one, so
    mpmath's absolute tolerance becomes relative to ``A``;
 2. the error estimate of the full-precision pass is compared with ``A``: above
    ``10^(3 - dps) A`` the call raises :class:`~workbench.errors.ConvergenceError` naming the
@@ -73,12 +73,12 @@ def quad_relative(f, points, what: str = "the integral", maxdegree: int | None =
 
 
 def _modulus_scale(f, points, what):
-    """``int |f|`` to a digit or two (15 digits, degree <= 5), rescaled until it is of order
+    """``int |f|`` to a digit or two (a rule of degree <= 4, at the working precision: ``f`` is
+    never evaluated below the precision the caller asked for), rescaled until it is of order
     one; 0 when ``f`` vanishes at every node."""
     scale = mp.mpf(1)
     for _ in range(_PASSES):
-        with mp.workdps(15):
-            size = mp.quad(lambda x: abs(f(x)) / scale, points, maxdegree=5)
+        size = mp.quad(lambda x: abs(f(x)) / scale, points, maxdegree=4)
         if size == 0:
             return mp.mpf(0) if scale == 1 else scale
         scale *= size
