@@ -103,6 +103,10 @@ def test_show_why_history_graph(run_cli):
     assert "exponent[richardson,dps30]" in show.stdout
     why = run_cli("why", "toy/c", *args)
     assert "toy/false-one -> toy/c" in why.stdout and "returned False" in why.stdout
+    # a verified claim: the chain it rests on, premise by premise, with each one's verdict
+    held = run_cli("why", "toy/positive", *args).stdout
+    assert "toy/positive is verified" in held
+    assert "<- toy/gamma-ratio [lemma] verified: exponent" in held, held
     hist = run_cli("history", "toy/gamma-ratio", *args)
     assert "verified" in hist.stdout and "yes" in hist.stdout
     graph = json.loads(run_cli("graph", "--format", "json", *args).stdout)

@@ -100,8 +100,10 @@ def why_section(report, cid, chains, own: dict[str, str]) -> list[Text]:
     blocks it with the reason at its root (``own``: each claim's own verdict)."""
     status = report.results[cid].status
     if status == "verified":
-        return [line(f"{cid} is ", ("verified", STATUS["verified"].terminal),
-                     ": its check and all its premises hold.")]
+        out = [line(f"{cid} is ", ("verified", STATUS["verified"].terminal),
+                    ": its check and all its premises hold." if report.graph.in_degree(cid) else
+                    ": its check holds (it has no premises).")]
+        return out + support_tree(report, cid)
     out = [line(f"{cid} is ", (status, STATUS[status].terminal), ".")]
     for chain in chains:
         root = report.results[chain[0]]
@@ -109,6 +111,36 @@ def why_section(report, cid, chains, own: dict[str, str]) -> list[Text]:
         out.append(plain(f"  {' -> '.join(chain)}"))
         out.append(line(f"    {chain[0]} is ", (own[chain[0]], STATUS[own[chain[0]]].terminal),
                         f": {reason}"))
+    return out
+
+
+#: characters of a premise's verdict shown in the support tree
+SUMMARY_WIDTH = 110
+
+
+def support_tree(report, cid) -> list[Text]:
+    """The chain a verified claim rests on: its premises, depth first, each with its kind, its
+    status and the start of its verdict; a premise met again is named, not expanded."""
+    G, out, seen = report.graph, [], set()
+
+    def visit(node, depth):
+        for premise in sorted(G.predecessors(node)):
+            result = report.results.get(premise)
+            status = result.status if result is not None else "unchecked"
+            kind = G.nodes[premise]["claim"].kind.value
+            pad = "  " * depth
+            if premise in seen:
+                out.append(plain(f"{pad}<- {premise} (above)"))
+                continue
+            seen.add(premise)
+            summary = result.evidence.summary if result is not None and result.evidence else ""
+            if len(summary) > SUMMARY_WIDTH:
+                summary = summary[:SUMMARY_WIDTH - 3] + "..."
+            out.append(line(f"{pad}<- {premise} [{kind}] ", (status, STATUS[status].terminal),
+                            f": {summary}" if summary else ""))
+            visit(premise, depth + 1)
+
+    visit(cid, 1)
     return out
 
 
