@@ -626,8 +626,10 @@ def declare_erf_exponent(D, uses):
             measured[f"beta={beta:g}: successive-difference ratio (leading L^-beta/2: 2^(beta/2))"] = \
                 Measured(f"{ratio:.4f}", None, f"{2 ** (beta / 2):.4f}")
             lines.append(f"{est:.4f}+-{err:.1g} (premise {want:.4f})")
+        betas = ", ".join(f"{b:g}" for b in ERF_EXP["Ls"])
         return Evidence.judge(ok, "erf ODE window-centre exponents, L -> oo: " + ", ".join(lines)
-                                  + " for beta = 1, 2; window rate = the linearisation's error mode",
+                                  + f" for beta = {betas}; window rate r = {ERROR_MODE:.9f}, the "
+                                  f"linearisation's error mode {-mode:.9f}",
                               methods=["eigenvalue-resolved ODE (erf, DOP853)",
                                        "Jacobian of the eta -> 0 closure at the fixed point",
                                        "Aitken + Richardson extrapolation in L"], measured=measured)
