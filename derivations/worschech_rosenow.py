@@ -623,8 +623,9 @@ def declare_erf_exponent(D, uses):
             measured.update({f"slope at alpha_c, beta={beta:g}, L={L}": Measured(f"{x:.6f}")
                              for L, x in zip(Ls, slopes)})
             measured[f"limit L -> oo, beta={beta:g}"] = Measured(f"{est:.5f}", f"{err:.1g}", f"{want:.5f}")
-            measured[f"beta={beta:g}: successive-difference ratio (leading L^-beta/2: 2^(beta/2))"] = \
-                Measured(f"{ratio:.4f}", None, f"{2 ** (beta / 2):.4f}")
+            measured[f"beta={beta:g}: successive-difference ratio (window term alone: 2^(beta/2) = "
+                     f"{2 ** (beta / 2):.3f}; early phase: 2^((1+beta)/2) = {2 ** ((1 + beta) / 2):.3f})"] = \
+                Measured(f"{ratio:.4f}")
             lines.append(f"{est:.4f}+-{err:.1g} (premise {want:.4f})")
         betas = ", ".join(f"{b:g}" for b in ERF_EXP["Ls"])
         return Evidence.judge(ok, "erf ODE window-centre exponents, L -> oo: " + ", ".join(lines)
