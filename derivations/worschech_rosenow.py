@@ -561,9 +561,9 @@ def specialised_small_groups():
 
 # The power-law phase on erf trajectories (K = M = 2, through the plateau)
 ERF_EXP = {"eta": 0.5, "h": 0.05, "q0": 1e-4, "r0": 5e-3,
-           "Ls": {1.0: (256, 512, 1024), 2.0: (32, 64, 128)}}
+           "Ls": {1.0: (256, 512, 1024), 2.0: (64, 128, 256)}}
 # rate / lambda_l of a small group's error mode at the fixed point (the eigenvalue
-# -4 lambda_l/(pi sqrt 3) of the linearisation; the erf analogue of the linear student's 2K)
+# -4 lambda_l/(pi sqrt 3) of the linearisation; the linear student's window uses its rate 2K there)
 ERROR_MODE = 4 / (math.pi * math.sqrt(3))
 
 
@@ -600,12 +600,12 @@ def declare_erf_exponent(D, uses):
         erf ODE's window-centre slope at three sizes (factor 2), extrapolated in ``L`` with the
         window's leading rate ``L^-beta/2`` (:func:`extrapolate_power`; the early phase adds
         ``O(L^-(1+beta)/2)``, which is why the measured ratios of successive differences, 2.6 and
-        5.7, exceed 2^(beta/2): the Aitken side of the bracket follows them); the limit must
-        equal the premise's exponent within 3 error bars (error bars 0.017 at beta = 1, 0.009
-        at beta = 2), so an exponent off by more than about 0.05 (beta = 1) or 0.027 (beta = 2)
-        is refuted.  The same extrapolation from the next sizes (L = 512..2048 at beta = 1,
-        64..256 at beta = 2; 25 s of CPU) gave -0.4978 +- 0.0067 and -0.6639 +- 0.0015 when
-        this claim was written.  Cost: about 3 s of CPU."""
+        2.9, exceed 2^(beta/2): the Aitken side of the bracket follows them); the limit must
+        equal the premise's exponent within 3 error bars (error bars 0.017 at beta = 1, 0.0018
+        at beta = 2), so an exponent off by more than about 0.05 (beta = 1) or 0.006 (beta = 2)
+        is refuted.  The same extrapolation from other sizes (L = 512..2048 at beta = 1, 23 s of
+        CPU; 32..128 at beta = 2) gave -0.4990 +- 0.0068 and -0.6663 +- 0.0088 when this claim
+        was written.  Cost: about 4 s of CPU."""
         e = premises["linear-power-law"]["exponent"]
         measured, ok, lines = {}, True, []
         eps = 1e-5
