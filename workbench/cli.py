@@ -1,6 +1,7 @@
 """The ``workbench`` command.
 
 ``verify``, ``list``, ``show``, ``why``, ``history``, ``plot``, ``graph``, ``export latex``,
+``export html``,
 ``conjecture`` (:mod:`workbench.conjecture.command`).
 Ids on the command line may be topics or globs; ``show``, ``why`` and ``history`` print a
 section per matching claim, ``plot`` needs exactly one.  Every command sees the built-in
@@ -348,6 +349,28 @@ def export_latex_cmd(claims, store, output):
     from .verify import current_report
     path = export_latex(current_report(claims, store), output)
     click.echo(f"wrote {path}")
+
+
+@export.command(name="html")
+@click.argument("directory", type=click.Path(file_okay=False))
+@sources_options
+@click.option("--title", default="Derivation graph", show_default=True, help="The index's title.")
+def export_html_cmd(directory, claims, store, title):
+    """A static site of all claims (DIRECTORY/index.html) that works from file:// offline.
+
+    The index draws the whole graph (nodes coloured by status, linked to one page per claim:
+    statement, evidence, premises, dependents, source, plot, code, history).  Everything
+    comes from the store; nothing is verified.  Run again, it rewrites only the files whose
+    inputs changed (DIRECTORY/manifest.json).
+    """
+    import time
+
+    from .export.html import export_html
+    from .verify import current_report
+    t0 = time.perf_counter()
+    site = export_html(current_report(claims, store), directory, store=store, title=title)
+    click.echo(f"wrote {len(site.written)} files, {len(site.kept)} unchanged, in "
+               f"{time.perf_counter() - t0:.1f} s: {Path(site.root) / 'index.html'}")
 
 
 @main.command()
