@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-TOPIC = Path(__file__).parent / "explorer_topic.py"
+TOPIC = Path(__file__).parent / "data" / "explorer_topic.py"
 IDS = ["explore/gamma-ratio", "explore/power-law-fit", "explore/false-one", "explore/rests-on-false"]
 
 

@@ -28,7 +28,7 @@ def false_one():
     return mp.gamma(1.5) / mp.gamma(1) > 1
 
 
-@D.claim("rests-on-false", uses=["false-one"], statement="something that rests on the false claim")
+@D.claim("rests-on-false", uses=["false-one"], statement="$R(n) > 0$, which rests on the false claim")
 def rests_on_false():
     return True
 
