@@ -22,7 +22,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .draw import draw_components, draw_digits, draw_law
-from .sources import Plot, PlotError, asymptotic_series, plot_for, recorded, series
+from .records import Plot, PlotError, recorded, series
+
+
+def __getattr__(name: str):
+    # the statement-type dispatch needs sympy: imported on first use (a stored series does not)
+    if name in ("plot_for", "asymptotic_series"):
+        from . import sources
+        return getattr(sources, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["PlotError", "Plot", "plot_claim", "plot_data", "stored_plot", "draw_plot", "plot_for", "recorded", "series",
            "asymptotic_series", "output_format", "draw_law", "draw_digits", "draw_components"]
@@ -59,6 +67,7 @@ def plot_data(claim, evidence=None, points: int | None = None) -> Plot:
     claim is computed here, so its check never runs).  Raises :class:`PlotError` naming the
     claim when there is nothing to plot or computing the series fails.
     """
+    from .sources import plot_for
     get = evidence if callable(evidence) else (lambda: evidence)
     return plot_for(claim.statement, claim, get, points)
 
@@ -104,6 +113,8 @@ def stored_plot(claim, evidence) -> Plot:
     """The :class:`Plot` of ``claim`` from its stored ``evidence`` alone: nothing is computed
     and no check runs (an asymptotic claim draws the series its validator stored in
     ``details["plot"]``).  Raises :class:`PlotError` when the evidence records nothing to draw."""
+    if getattr(claim, "stub", False):       # its module is not imported: its series alone
+        return recorded(claim, evidence)
     from ..statements import Asymptotic
     if isinstance(claim.statement, Asymptotic):
         return recorded(claim, evidence)

@@ -73,7 +73,8 @@ def export_html(report, directory, store=None, title: str = "Derivation graph",
             continue
         plots[cid] = None
         rel = plot_of(cid)
-        if site.stale(rel, [version, cid, r.claim.title, r.evidence.to_json()]):
+        # the drawing's inputs: the series and the labels, not the run (its time, its runtime)
+        if site.stale(rel, [version, cid, r.claim.title, plot.draw.__name__, plot.data]):
             todo[str(site.root / rel)] = (r.claim, plot)
     failed = draw_all(todo, jobs or usable_cores())
     for cid in plots:
