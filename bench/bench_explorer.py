@@ -83,14 +83,17 @@ def main():
                 verdict = "failed" if k % 20 == 7 else "verified"
                 store.record(cid, r.hash, fake_evidence(r.claim, k, verdict))
         load1 = os.getloadavg()
-        rows = [("list --json (load the claims)", _cli("list", "--json", "--store", str(store_path), env=env)),
-                ("export html, empty folder", _cli("export", "html", str(site), "--store", str(store_path), env=env)),
-                ("export html, nothing changed", _cli("export", "html", str(site), "--store", str(store_path), env=env))]
+        store_arg = ("--store", str(store_path))
+        rows = [("list --json (load the claims)", _cli("list", "--json", *store_arg, env=env)),
+                ("export html, empty folder", _cli("export", "html", str(site), *store_arg, env=env)),
+                ("export html, nothing changed",
+                 _cli("export", "html", str(site), *store_arg, env=env))]
         cid = "asymptotics/gamma-ratio-1o2_0"
         with Store(store_path) as store:
-            store.record(cid, report.results[cid].hash, fake_evidence(report.results[cid].claim, 1, "verified"))
+            store.record(cid, report.results[cid].hash,
+                         fake_evidence(report.results[cid].claim, 1, "verified"))
         rows.append((f"export html, one new run ({cid})",
-                     _cli("export", "html", str(site), "--store", str(store_path), env=env)))
+                     _cli("export", "html", str(site), *store_arg, env=env)))
         size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
         print(f"{len(report.results)} claims; load average before {load1[0]:.2f}, after "
               f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; site {size / 1e6:.1f} MB")

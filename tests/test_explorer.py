@@ -128,3 +128,38 @@ def test_natural_order_puts_d2_before_d10():
     ids = ["t/laplace-decay-even-d10", "t/laplace-decay-even-d2", "t/laplace-decay-even-d3", "t/b"]
     assert sorted(ids, key=natural_key) == ["t/b", "t/laplace-decay-even-d2",
                                             "t/laplace-decay-even-d3", "t/laplace-decay-even-d10"]
+
+
+def test_a_removed_claim_loses_its_page(tmp_path):
+    from workbench import Derivation
+    from workbench.export.html import export_html
+    from workbench.verify import current_report
+    D = Derivation("gone")
+    D.claim("kept", statement="$a$")(lambda: True)
+    D.claim("dropped", statement="$b$")(lambda: True)
+    export_html(current_report(D, None), tmp_path)
+    assert (tmp_path / "claims" / "gone" / "dropped.html").is_file()
+    E = Derivation("gone")
+    E.claim("kept", statement="$a$")(lambda: True)
+    site = export_html(current_report(E, None), tmp_path)
+    assert not (tmp_path / "claims" / "gone" / "dropped.html").exists()
+    assert (tmp_path / "claims" / "gone" / "kept.html").is_file() and site.written == ["index.html"]
+
+
+@pytest.mark.parametrize("problem", ["file in the way", "no graphviz"])
+def test_bad_output_or_missing_graphviz_is_a_one_line_error(tmp_path, problem):
+    import os
+    import subprocess
+    import sys
+    target, env = tmp_path / "site", dict(os.environ)
+    if problem == "file in the way":                 # a file where a folder must go
+        (tmp_path / "plain").write_text("not a folder")
+        target = tmp_path / "plain" / "site"
+    else:
+        env["PATH"] = str(tmp_path)             # no `dot` there
+    proc = subprocess.run([sys.executable, "-m", "workbench.cli", "export", "html", str(target),
+                           "--no-builtin", "--file", str(TOPIC), "--store", str(tmp_path / "s.sqlite")],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert ("cannot write the site" if problem == "file in the way" else "Graphviz") in proc.stderr

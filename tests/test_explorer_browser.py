@@ -97,7 +97,8 @@ def test_index_shows_every_claim_and_links_to_its_page(site, browser):
     nodes = {g.get_attribute("id") for g in browser.find_elements(By.CSS_SELECTOR, "svg g.node")}
     assert nodes == {f"claim:{i}" for i in ids}            # the whole graph, nothing else
     assert len(ids) > 400
-    titles = {t.get_attribute("textContent") for t in browser.find_elements(By.CSS_SELECTOR, "svg g.node > title")}
+    titles = {t.get_attribute("textContent")
+              for t in browser.find_elements(By.CSS_SELECTOR, "svg g.node > title")}
     assert "explore/rests-on-false" in titles
     _not_blank(browser, "index")
     # the filter: one topic keeps its rows only

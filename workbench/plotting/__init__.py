@@ -32,8 +32,8 @@ def __getattr__(name: str):
         return getattr(sources, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["PlotError", "Plot", "plot_claim", "plot_data", "stored_plot", "draw_plot", "plot_for", "recorded", "series",
-           "asymptotic_series", "output_format", "draw_law", "draw_digits", "draw_components"]
+__all__ = ["PlotError", "Plot", "plot_claim", "plot_data", "stored_plot", "draw_plot", "plot_for",
+           "recorded", "series", "asymptotic_series", "output_format", "draw_law", "draw_digits", "draw_components"]
 
 
 def _one_line(exc: BaseException) -> str:
@@ -86,7 +86,8 @@ def plot_claim(claim, evidence=None, ax=None, points: int | None = None):
     return draw_plot(claim, plot_data(claim, evidence, points), ax)
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075"
+                                            "\u2076\u2077\u2078\u2079")
 
 
 def _power_of_ten(value, _pos=None) -> str:

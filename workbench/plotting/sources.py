@@ -18,7 +18,6 @@ the statement types that need it, so a computed plot never runs the check.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Callable
 
 import mpmath as mp

@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Callable
 
+from ...errors import WorkbenchError
+
 __all__ = ["Site", "inputs_key"]
 
 MANIFEST = "manifest.json"
@@ -38,7 +40,11 @@ class Site:
 
     def __init__(self, root):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:          # a file in the way, no permission, a full disk
+            raise WorkbenchError(f"cannot write the site into {self.root}: "
+                                 f"{exc.strerror or exc}") from None
         try:
             old = json.loads((self.root / MANIFEST).read_text())
             self._old = old if isinstance(old, dict) else {}
