@@ -114,7 +114,7 @@ def test_index_shows_every_claim_and_links_to_its_page(site, browser):
     assert all(u.startswith("file://") for u in _requests(browser)), "a request left file://"
 
 
-@pytest.mark.parametrize("cid, name", [("explore/power-law-fit", "claim"),
+@pytest.mark.parametrize("cid, name", [("explore/gamma-ratio", "claim"),
                                        ("explore/rests-on-false", "blocked")])
 def test_claim_pages_render_maths_and_make_no_network_request(site, browser, cid, name):
     index, _ = site

@@ -78,16 +78,42 @@ def _evidence(ev) -> str:
         for k, m in ev.measured.items())
     measured = ("<table class=\"measured\"><tr><th>quantity</th><th>measured</th><th>error</th>"
                 f"<th>claimed</th><th>digits</th></tr>{rows}</table>") if rows else ""
-    grid = escape(json.dumps(ev.grid, sort_keys=True, default=str)) if ev.grid else "&ndash;"
+    grid = _grid(ev.grid) if ev.grid else "&ndash;"
     facts = [("verdict", _badge(ev.verdict) + f" ({escape(ev.outcome)})"),
              ("summary", escape(ev.summary)),
              ("digits", "&ndash;" if ev.digits is None else f"{ev.digits:.1f}"),
              ("methods", escape(", ".join(ev.methods)) or "&ndash;"),
-             ("grid", f"<code>{grid}</code>"),
+             ("grid", grid),
              ("precisions", escape(" / ".join(map(str, ev.precisions))) or "&ndash;"),
              ("runtime", f"{ev.runtime:.2f} s")]
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
     return f'<table class="evidence">{table}</table>{measured}'
+
+
+def _short(value) -> str:
+    """A grid value in a few characters: a long list as ``first ... last (n values)``."""
+    if isinstance(value, (list, tuple)):
+        if len(value) > 4 and not any(isinstance(v, (dict, list)) for v in value):
+            return f"{value[0]} &hellip; {value[-1]} ({len(value)} values)"
+        return escape(json.dumps(value, default=str))
+    return escape(str(value))
+
+
+def _grid(grid: dict) -> str:
+    """Where the check looked: one line per entry; a list of records (lattices, say) as a
+    folded table, one row each."""
+    rows = []
+    for key, value in grid.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            cols = list(dict.fromkeys(k for v in value for k in v))
+            head = "".join(f"<th>{escape(str(c))}</th>" for c in cols)
+            body = "".join("<tr>" + "".join(f"<td>{_short(v.get(c, ''))}</td>" for c in cols)
+                           + "</tr>" for v in value)
+            rows.append(f"<details><summary>{escape(str(key))}: {len(value)}</summary>"
+                        f"<table class=\"grid\"><tr>{head}</tr>{body}</table></details>")
+        else:
+            rows.append(f"{escape(str(key))}: {_short(value)}")
+    return "<br>".join(rows)
 
 
 def _chains(report, cid, chains) -> str:
