@@ -1,6 +1,7 @@
 """The ``workbench`` command.
 
 ``verify``, ``list``, ``show``, ``why``, ``history``, ``plot``, ``graph``, ``export latex``,
+``export html``,
 ``conjecture`` (:mod:`workbench.conjecture.command`).
 Ids on the command line may be topics or globs; ``show``, ``why`` and ``history`` print a
 section per matching claim, ``plot`` needs exactly one.  Every command sees the built-in
@@ -271,43 +272,83 @@ def _image_path(ctx, param, value):
     return value
 
 
+class _Located:
+    """The one claim a pattern names, found through the store's manifests (its module is
+    imported only when :meth:`realise` is called; until then ``claim`` may be a stub)."""
+
+    def __init__(self, sources, store, pattern: str):
+        from .manifest import resolve
+        self.store, self.pattern = store, pattern
+        self.res = resolve(sources, store)
+        self._find()
+
+    def _find(self):
+        from .graph import build_graph
+        from .manifest import merkle
+        from .verify import select
+        G = build_graph(self.res.claims)
+        hits = select(G, [self.pattern])
+        if len(hits) != 1:
+            shown = ", ".join(hits[:5]) + (", ..." if len(hits) > 5 else "")
+            raise WorkbenchError(f"plot takes one claim, but {self.pattern!r} matches "
+                                 f"{len(hits)} ({shown}); name one by its full id")
+        self.claim = G.nodes[hits[0]]["claim"]
+        run = self.store.lookup(self.claim.id, merkle(G, self.res.own)[self.claim.id])
+        ok = run is not None and run.evidence.verdict != "error"
+        self.evidence = run.evidence if ok else None     # the current, usable stored result
+
+    def realise(self):
+        """Import the claim's module (its claim object replaces the stub)."""
+        if getattr(self.claim, "stub", False):
+            self.res.realise({self.claim.module})
+            self._find()
+
+
 @main.command()
 @click.argument("claim_id")
-@sources_options
+@sources_options(lazy=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               callback=_image_path,
               help="Image file; its extension gives the format (.png, .pdf, .svg, ...).")
-def plot(claim_id, claims, store, output):
-    """Draw a claim: what its statement or its evidence says, against the claim.
+@click.option("--rerun", is_flag=True,
+              help="Run the claim's check again (result not stored) instead of drawing the "
+                   "series its stored result records.")
+def plot(claim_id, claims, store, output, rerun):
+    """Draw a claim: what its evidence records, against the claim.
 
-    Asymptotic claims are computed afresh on their validator grid; the others draw the series
-    their current evidence records (digits per point, mean +- SE per component, measured points
-    against a law), re-running the check when no current result is stored or it is an error.
-    A claim with nothing to plot gets one line saying why (exit code 2).
+    The series comes from the claim's current stored result when it records one (an
+    asymptotic claim's values, digits per point, mean +- SE per component, measured points
+    against a law): nothing is computed.  Only when nothing usable is stored (or with
+    --rerun) is it computed: an asymptotic sequence on its validator grid, any other claim's
+    check run again.  A claim with nothing to plot gets one line saying why (exit code 2).
     """
     import matplotlib
     matplotlib.use("Agg")                      # files only: no display needed
     import matplotlib.pyplot as plt
 
-    from .plotting import PlotError, output_format, plot_claim
-    from .validate.dispatch import run_check
-    from .verify import current_report
+    from .plotting import PlotError, draw_plot, output_format, plot_claim, stored_plot
     fmt = output_format(output)                # checked already by _image_path
-    report = current_report(claims, store, [claim_id])
-    r = report.results[_single(report, claim_id, "plot")]
-
-    def evidence():                            # asked for only when the plot needs it
-        ok = r.evidence is not None and r.evidence.verdict != "error"
-        return r.evidence if ok else run_check(r.claim)
-    fig = plot_claim(r.claim, evidence)
+    found = _Located(claims, store, claim_id)
+    plot = None
+    if found.evidence is not None and not rerun:
+        with contextlib.suppress(PlotError):   # nothing to draw in it: computed below
+            plot = stored_plot(found.claim, found.evidence)
+    if plot is not None:
+        fig = draw_plot(found.claim, plot)
+    else:
+        from .validate.dispatch import run_check
+        found.realise()
+        claim, stored = found.claim, found.evidence
+        fig = plot_claim(claim, run_check(claim) if rerun else (lambda: stored or run_check(claim)))
+    claim = found.claim
     try:
         fig.savefig(output, dpi=120, format=fmt)
     except Exception as exc:                   # a label that fails only when rendered, a full disk
-        raise PlotError(f"cannot plot {r.claim.id} to {output}: {type(exc).__name__}: "
+        raise PlotError(f"cannot plot {claim.id} to {output}: {type(exc).__name__}: "
                         + " ".join(str(exc).split())) from exc
     finally:
         plt.close(fig)
-    click.echo(f"wrote {output}")
+    click.echo(f"wrote {output}" + (" (from the stored result)" if plot is not None else ""))
 
 
 @main.command()
@@ -348,6 +389,28 @@ def export_latex_cmd(claims, store, output):
     from .verify import current_report
     path = export_latex(current_report(claims, store), output)
     click.echo(f"wrote {path}")
+
+
+@export.command(name="html")
+@click.argument("directory", type=click.Path(file_okay=False))
+@sources_options
+@click.option("--title", default="Derivation graph", show_default=True, help="The index's title.")
+def export_html_cmd(directory, claims, store, title):
+    """A static site of all claims (DIRECTORY/index.html) that works from file:// offline.
+
+    The index draws the whole graph (nodes coloured by status, linked to one page per claim:
+    statement, evidence, premises, dependents, source, plot, code, history).  Everything
+    comes from the store; nothing is verified.  Run again, it rewrites only the files whose
+    inputs changed (DIRECTORY/manifest.json).
+    """
+    import time
+
+    from .export.html import export_html
+    from .verify import current_report
+    t0 = time.perf_counter()
+    site = export_html(current_report(claims, store), directory, store=store, title=title)
+    click.echo(f"wrote {len(site.written)} files, {len(site.kept)} unchanged, in "
+               f"{time.perf_counter() - t0:.1f} s: {Path(site.root) / 'index.html'}")
 
 
 @main.command()

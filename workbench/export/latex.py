@@ -25,8 +25,9 @@ from ..printing import latex, latex_text
 from ..printing.style import STATUS
 from ..statements import FreeForm
 from .dot import to_dot
+from .order import natural_key
 
-__all__ = ["LatexExporter", "export_latex", "label_of"]
+__all__ = ["LatexExporter", "export_latex", "label_of", "breakable_id", "claim_order"]
 
 #: ``<topic>/xi-<kernel>-m<m>-d<d>``: the claims whose ``xi`` values fill :meth:`LatexExporter.xi_table`
 _XI_ID = re.compile(r"[^/]+/xi-(.+)-m(\d+)-d(\d+)")
@@ -56,6 +57,39 @@ def label_of(claim_id: str) -> str:
                               for c in claim_id)
 
 
+#: Characters of a claim id after which a line may break (``\\texttt`` never hyphenates).
+_BREAK_AFTER = frozenset("/-_.")
+
+
+def breakable_name(name: str) -> str:
+    """A claim's name as text that may break after each ``- _ .`` (hyphenation skips words
+    holding hyphens); for a title left at its default."""
+    return "".join(latex_text(ch, math=False) + ("\\allowbreak{}" if ch in _BREAK_AFTER else "")
+                   for ch in name)
+
+
+def breakable_id(claim_id: str) -> str:
+    """A claim id in ``\\texttt``, with a permitted line break after every ``/ - _ .``: a long
+    id breaks at the margin instead of overflowing it.
+
+    >>> print(breakable_id("k/decay-d10"))
+    \\texttt{k/\\allowbreak{}decay-\\allowbreak{}d10}
+    """
+    return "\\texttt{" + breakable_name(claim_id) + "}"
+
+
+def claim_order(report) -> list[str]:
+    """The claims of ``report`` topic by topic (topics in the order their first claim comes in a
+    topological order), each topic's claims premises first and otherwise in natural order
+    (``d2, d3, ..., d10``, see :func:`~workbench.export.order.natural_key`)."""
+    G = report.graph.subgraph(report.results)
+    topics: dict[str, list[str]] = {}
+    for n in nx.lexicographical_topological_sort(G, key=natural_key):
+        topics.setdefault(report.results[n].claim.topic, []).append(n)
+    return [n for ids in topics.values()
+            for n in nx.lexicographical_topological_sort(G.subgraph(ids), key=natural_key)]
+
+
 class LatexExporter:
     """Render a :class:`~workbench.verify.Report` as a LaTeX document."""
 
@@ -83,6 +117,8 @@ class LatexExporter:
             r"\usepackage[capitalise,noabbrev]{cleveref}",  # before \newtheorem: shared counters
             *envs,
             r"\newcommand{\claimstatus}[1]{\textsf{#1}}",
+            # room to break a long claim id at one of its \allowbreak points rather than overflow
+            r"\setlength{\emergencystretch}{3em}",
         ])
 
     def __init__(self, graphviz: bool | None = None):
@@ -97,8 +133,10 @@ class LatexExporter:
         c = result.claim
         env = ENVIRONMENTS[c.kind][0]
         # the title in braces: a `]` in it would otherwise end the optional argument
-        lines = [f"\\begin{{{env}}}[{{{latex_text(c.title)}}}]\\label{{{label_of(c.id)}}}",
-                 f"\\texttt{{{latex_text(c.id, math=False)}}}.\\ "]
+        # a title left at its default (the claim's name) may break where the name may
+        title = breakable_name(c.name) if c.title == c.name else latex_text(c.title)
+        lines = [f"\\begin{{{env}}}[{{{title}}}]\\label{{{label_of(c.id)}}}",
+                 f"{breakable_id(c.id)}.\\ "]
         if isinstance(c.statement, FreeForm):
             lines.append(latex_text(c.statement.sentence))
         else:
@@ -185,7 +223,7 @@ class LatexExporter:
 
     # -- document -------------------------------------------------------------
     def document(self, report, graph_pdf: str | None = None) -> str:
-        order = [n for n in nx.lexicographical_topological_sort(report.graph) if n in report.results]
+        order = claim_order(report)
         counts = ", ".join(f"{v} {k}" for k, v in sorted(report.counts().items()))
         parts = [self.preamble(), r"\begin{document}",
                  f"\\title{{{latex_text(self.title)}}}\\date{{}}\\maketitle",

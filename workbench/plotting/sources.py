@@ -18,76 +18,19 @@ the statement types that need it, so a computed plot never runs the check.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Callable
 
 import mpmath as mp
 import sympy as sp
 
-from ..errors import SequenceError, WorkbenchError
+from ..errors import SequenceError
 from ..printing import latex
 from ..statements import Agreement, Asymptotic, Equality, FreeForm, Inequality
-from .draw import draw_components, draw_digits, draw_law
+from .draw import draw_components, draw_law
+from .records import Plot, PlotError, _one_line, recorded, series
 
-__all__ = ["PlotError", "Plot", "plot_for", "series", "recorded", "asymptotic_series"]
-
-
-class PlotError(WorkbenchError):
-    """A claim cannot be drawn, or the image cannot be written where asked."""
-
-
-@dataclass(frozen=True)
-class Plot:
-    """A drawer, its data (JSON-like), and how many stacked panels it draws on (1 or 2).
-
-    ``draw(claim, data, axes)`` draws on ``axes`` (a list of ``panels`` matplotlib axes).
-    """
-
-    draw: Callable
-    data: dict
-    panels: int = 2
-
-
-def _one_line(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: " + " ".join(str(exc).split())
-
-
-def series(x, y, yerr=None, law=None, *, xlabel="n", ylabel="L", label="measured",
-           law_label="law") -> dict:
-    """The plottable record a check puts in ``Evidence.details["plot"]`` (JSON-serialisable).
-
-    ``law`` holds the claimed (or theory) values at the same ``x``.
-    """
-    def floats(v):
-        return None if v is None else [float(u) for u in v]
-    return {"x": floats(x), "y": floats(y), "yerr": floats(yerr), "law": floats(law),
-            "xlabel": xlabel, "ylabel": ylabel, "label": label, "law_label": law_label}
-
-
-_NO_SERIES = ("its evidence records no series (a check records one in Evidence.details['plot'], "
-              "see workbench.plotting.series)")
-
-
-def recorded(claim, evidence, why: str = _NO_SERIES) -> Plot:
-    """The series ``evidence`` records: ``details["plot"]`` (points and a law, see
-    :func:`series`) or ``details["series"]`` (digits reached per point, as an
-    :class:`~workbench.statements.Agree` check records).
-
-    Raises :class:`PlotError` naming the claim when the evidence is missing, ended in error,
-    or records neither (``why`` says why, for this statement type).
-    """
-    details = (evidence.details or {}) if evidence is not None else {}
-    if details.get("plot"):
-        return Plot(draw_law, details["plot"], 2)
-    if details.get("series"):
-        return Plot(draw_digits, details["series"], 1)
-    if evidence is None:
-        raise PlotError(f"{claim.id} has nothing to plot: no evidence was given "
-                        f"(run `workbench verify {claim.id}` or pass its evidence)")
-    if evidence.verdict == "error":
-        raise PlotError(f"cannot plot {claim.id}: its check ended in error "
-                        f"({' '.join(evidence.summary.split())})")
-    raise PlotError(f"{claim.id} has nothing to plot: {why}")
+__all__ = ["PlotError", "Plot", "plot_for", "series", "recorded", "asymptotic_series",
+           "sequence_series", "law_label"]
 
 
 @functools.singledispatch
@@ -154,12 +97,52 @@ def asymptotic_series(claim, points: int | None = None) -> dict:
     grid = settings.grid.nodes(stmt.is_integer)[:points]
     a = sequence_function(stmt, claim.params)
     v, vals = _evaluate(stmt, a, grid, settings.dps)
+    return sequence_series(stmt, v, vals, settings.dps)
+
+
+def sequence_series(stmt, v, vals, dps: int) -> dict:
+    """The plot record (:func:`series`) of an asymptotic statement's values ``vals`` (mpf) at
+    the nodes ``v``: the values against the claimed leading term, and ``|a / leading - 1|``
+    computed at ``dps`` digits (in float64 it rounds to 0 early).  The asymptotic validator
+    stores it in its evidence, so a plot needs no new evaluation."""
     lead = sp.lambdify(stmt.variable, stmt.leading, modules="mpmath")
-    with mp.workdps(settings.dps):
+    with mp.workdps(dps):
         law = [lead(mp.mpf(x)) for x in v]
-        # relative residuals at the working precision (in float64 they round to 0 early)
-        resid = [abs(a_ / l_ - 1) for a_, l_ in zip(vals, law)]
+        resid = [abs(a_ / l_ - 1) if l_ != 0 else mp.inf for a_, l_ in zip(vals, law)]
     out = series(v, vals, None, law, xlabel=str(stmt.variable), ylabel=f"a({stmt.variable})",
-                 label="computed (exact)", law_label=f"claimed: ${latex(stmt.leading)}$")
+                 label="computed (exact)", law_label="claimed: " + law_label(stmt))
     out["abs_residual"] = [float(r) for r in resid]
     return out
+
+
+def _power(base: str, e) -> str:
+    """``base^{e}`` in mathtext with a flat exponent (``n^{-3/2}``, not a tiny stacked fraction)."""
+    e = sp.nsimplify(e)
+    if e == 1:
+        return base
+    text = f"{e.p}/{e.q}" if isinstance(e, sp.Rational) and e.q != 1 else (
+        str(e) if e.is_number and e.is_rational else latex(e))
+    return f"{base}^{{{text}}}"
+
+
+def law_label(stmt) -> str:
+    """The claimed leading term ``C v^e (log v)^q`` as one line of mathtext a legend shows
+    whole: ``C`` exact when it is short (``1``, ``2/5``, ``11025 / \\pi``), else to 6 digits
+    (a closed form with Gamma functions becomes ``0.0795775``); exponents flat (``n^{-3/2}``)."""
+    v = latex(stmt.variable)
+    C, e, q = stmt.constant, stmt.exponent, stmt.log_power
+    exact = sp.latex(C, fold_short_frac=True, fold_frac_powers=True)
+    if isinstance(C, sp.Rational) and C.q != 1:
+        const = f"{'-' if C < 0 else ''}{abs(C.p)}/{C.q}"
+    elif len(exact) <= 16 and "frac" not in exact and "left" not in exact:
+        const = exact
+    else:
+        const = sp.sstr(sp.N(C, 6))
+    if "/" in const and (e != 0 or q != 0):
+        const = f"({const})"                 # (9 / pi) k^-5, not 9 / (pi k^-5)
+    parts = [] if const == "1" else [const]
+    if e != 0:
+        parts.append(_power(v, e))
+    if q != 0:
+        parts.append(_power(f"(\\log {v})", q))
+    return "$" + ("\\,".join(parts) or "1") + "$"

@@ -202,6 +202,17 @@ def _evaluate(stmt, a, grid_m, dps):
     return out_v, out_a
 
 
+def _keep_series(ev: Evidence, stmt: Asymptotic, run) -> None:
+    """Store the primary lattice's values in ``ev.details["plot"]``: ``workbench plot`` and the
+    HTML explorer draw them without evaluating the sequence again (best effort: a value that
+    cannot be drawn leaves no series)."""
+    from ..plotting.sources import sequence_series
+    try:
+        ev.details["plot"] = sequence_series(stmt, run.vs, run.avals, run.dps)
+    except (ArithmeticError, ValueError, TypeError):
+        pass
+
+
 def validate_asymptotic(stmt: Asymptotic, settings: Extrapolation | None = None,
                         params: dict | None = None) -> Evidence:
     """Check ``a(v) ~ C v^e (log v)^q`` by extrapolation on several lattices at two precisions.
@@ -216,6 +227,7 @@ def validate_asymptotic(stmt: Asymptotic, settings: Extrapolation | None = None,
     sampled = sample(stmt, settings, params)
     runs, evaluate = sampled.runs, sampled.evaluate
     ev = _judge(stmt, runs, settings, evaluate=evaluate)
+    _keep_series(ev, stmt, runs[0])
     if ev.outcome == "inconclusive" and stmt.log_corrections == 0 and not ev.details.get("not_asymptotic"):
         for L in (1, 2):   # logarithmic corrections? (same values, richer correction model)
             alt = _judge(stmt, runs, settings, L=L, retry=True, evaluate=evaluate)
