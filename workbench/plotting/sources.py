@@ -131,7 +131,7 @@ def law_label(stmt) -> str:
     (a closed form with Gamma functions becomes ``0.0795775``); exponents flat (``n^{-3/2}``)."""
     v = latex(stmt.variable)
     C, e, q = stmt.constant, stmt.exponent, stmt.log_power
-    exact = sp.latex(C, fold_short_frac=True, fold_frac_powers=True)
+    exact = latex(C, fold_short_frac=True, fold_frac_powers=True)
     if isinstance(C, sp.Rational) and C.q != 1:
         const = f"{'-' if C < 0 else ''}{abs(C.p)}/{C.q}"
     elif len(exact) <= 16 and "frac" not in exact and "left" not in exact:
