@@ -54,9 +54,34 @@ def test_sgd_with_noise_second_layer_and_spectrum_agrees_with_the_ode():
     assert np.all(np.abs(runs.mean(axis=0) - ode) < 4 * se)
 
 
+def _relu_pair(caa, cab, cbb):
+    """``E[relu(u_a) relu(u_b)]`` by 1-D quadrature, independent of the arc-cosine formula:
+    ``u_a = sqrt(caa) x``; given x, ``u_b ~ N(m, s^2)`` and ``E relu = m Phi(m/s) + s phi(m/s)``."""
+    import math
+
+    import mpmath as mp
+    sa = math.sqrt(caa)
+    s = math.sqrt(max(cbb - cab * cab / caa, 0.0))
+
+    def f(x):
+        m = cab / sa * x
+        inner = max(m, 0.0) if s == 0 else (m * 0.5 * math.erfc(-m / (s * math.sqrt(2)))
+                                            + s * math.exp(-m * m / (2 * s * s)) / math.sqrt(2 * math.pi))
+        return math.exp(-x * x / 2) / math.sqrt(2 * math.pi) * sa * x * inner
+    return mp.fp.quad(f, [0, 4, 40])
+
+
 def test_relu_simulation_error_uses_the_exact_arc_cosine_formula():
+    # eps_g = E[(sum_i relu(lambda_i) - sum_n relu(nu_n))^2] / 2 at the simulated overlaps, each
+    # pair average by 1-D quadrature (not the arc-cosine kernel the simulator uses)
     tr = simulate("relu", N=500, eta=0.2, alphas=[0.0, 1.0], seed=0, **START)
     assert tr.eg[1] < tr.eg[0]
+    for j in range(2):
+        C = np.block([[tr.Q[j], tr.R[j]], [tr.R[j].T, tr.T]])
+        c = np.array([1.0, 1.0, -1.0, -1.0])
+        want = sum(c[a] * c[b] * _relu_pair(C[a, a], C[a, b], C[b, b])
+                   for a in range(4) for b in range(4)) / 2
+        assert abs(tr.eg[j] - want) < 1e-10 * want, (j, tr.eg[j], want)
 
 
 def _reference_sgd(W, B, v, vstar, scale, rng, steps, eta, eta_v, sigma, wd):
