@@ -91,8 +91,6 @@ def test_final_phase_rates_and_which_modes_are_visible():
     assert [v > 1e-6 for _, v in modes] == [v > 1e-6 for _, v in ref]
 
 
-@pytest.mark.xfail(strict=True, reason="final_phase_modes uses mp.eig's eigenvectors, which mpmath "
-                   "does not normalise: the visibility |grad eps_g . v| carries an arbitrary scale")
 def test_final_phase_visibility_is_per_unit_eigenvector():
     modes = final_phase_modes(2, 0.5, dps=15)
     ref = _reference_modes(2, 0.5)

@@ -366,8 +366,9 @@ def final_phase_modes(K: int, eta, dps: int | None = None):
 
     ``rate`` is the eigenvalue's real part; ``visibility = |grad eps_g . v|`` says whether the
     mode moves ``eps_g`` at first order (at ``Q = R = T`` the error is *linear* in overlap
-    deviations along the realisable cone).  Modes with zero visibility enter ``eps_g`` only
-    quadratically, at twice their rate.
+    deviations along the realisable cone), for a unit eigenvector ``v`` (mpmath's ``eig`` does
+    not normalise them).  Modes with zero visibility enter ``eps_g`` only quadratically, at
+    twice their rate.
     """
     K = check_count("K", K)
     eta = check_positive("eta", eta)
@@ -376,8 +377,11 @@ def final_phase_modes(K: int, eta, dps: int | None = None):
         J = jacobian(eye, [r[:] for r in eye], eye, mp.mpf(eta))
         ev, V = mp.eig(J)
         g = error_gradient(eye, [r[:] for r in eye], eye)
-        modes = [(float(mp.re(ev[j])), float(abs(mp.fsum(g[r] * V[r, j] for r in range(J.rows)))))
-                 for j in range(len(ev))]
+        modes = []
+        for j in range(len(ev)):
+            v = [V[r, j] for r in range(J.rows)]
+            norm = mp.sqrt(mp.fsum(abs(x) ** 2 for x in v))
+            modes.append((float(mp.re(ev[j])), float(abs(mp.fsum(g[r] * v[r] for r in range(J.rows))) / norm)))
     return sorted(modes, key=lambda m: -m[0])
 
 
