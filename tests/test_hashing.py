@@ -137,7 +137,9 @@ def test_lambdified_expression_enters_the_hash():
     assert own_hash(free(g2)) != own_hash(free(g3))
 
 
-def test_an_unhashable_value_changes_the_hash_every_time():
+def test_an_unhashable_value_changes_the_hash_every_time(monkeypatch):
+    import workbench.hashing as hashing
+    monkeypatch.setattr(hashing, "_warned", set())   # warned once per type per process
     lock = threading.Lock()          # cannot be pickled nor walked
     claim = free(lambda: lock is not None)
     with pytest.warns(RuntimeWarning, match="cannot hash"):

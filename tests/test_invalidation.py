@@ -318,3 +318,73 @@ def test_the_engine_and_libraries_are_not_hashed_by_file(tmp_path):
     assert not deps.is_ours("workbench.validate", workbench.validate.__file__)  # engine_digest
     (tmp_path / "mine.py").write_text("")
     assert deps.is_ours("mine", str(tmp_path / "mine.py"))
+
+
+def _digest_with_one_file_changed(monkeypatch, relative):
+    """engine_digest() when the file ``relative`` (inside workbench/) reads differently."""
+    root = Path(deps.__file__).resolve().parent
+    real = deps.file_digest
+
+    def fake(path):
+        p = Path(path).resolve()
+        return real(path) + ("-edited" if p == (root / relative).resolve() else "")
+    monkeypatch.setattr(deps, "file_digest", fake)
+    try:
+        return deps.engine_digest()
+    finally:
+        monkeypatch.setattr(deps, "file_digest", real)
+
+
+@pytest.mark.parametrize("relative, counts", [
+    ("validate/asymptotic_verdict.py", True), ("integrals.py", True), ("printing/latex.py", True),
+    ("plotting/sources.py", True), ("cli.py", False), ("export/html/claim.py", False),
+    ("export/latex.py", False), ("conjecture/command.py", False)])
+def test_the_engine_digest_skips_only_presentation_modules(monkeypatch, relative, counts):
+    before = deps.engine_digest()
+    assert (_digest_with_one_file_changed(monkeypatch, relative) != before) is counts
+
+
+def _imported_modules(path, package):
+    """Absolute names of the modules that a source file imports (relative imports resolved)."""
+    import ast
+    tree = ast.parse(path.read_text())
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            out.add(mod)
+            out.update(f"{mod}.{a.name}" for a in node.names)
+    return out
+
+
+def test_no_check_can_reach_a_presentation_module():
+    """The premise of leaving PRESENTATION out of the engine digest: no other engine module and
+    no built-in derivation imports one of them (a check reaches the engine only by imports)."""
+    root = Path(deps.__file__).resolve().parent
+    repo = root.parent
+
+    def presentation_name(name):
+        if not name.startswith("workbench."):
+            return False
+        rel = name[len("workbench."):].replace(".", "/")
+        return deps.is_presentation(rel + ".py") or deps.is_presentation(rel + "/")
+
+    offenders = []
+    sources = [(f, "workbench." + ".".join(f.relative_to(root).with_suffix("").parts))
+               for f in root.rglob("*.py") if not deps.is_presentation(f.relative_to(root).as_posix())]
+    sources += [(f, "workbench_derivations." + f.stem) for f in (repo / "derivations").glob("*.py")]
+    for f, module in sources:
+        package = module if f.name == "__init__.py" else module.rsplit(".", 1)[0]
+        if f.name == "__init__.py":
+            package = module.removesuffix(".__init__")
+        bad = sorted(n for n in _imported_modules(f, package) if presentation_name(n))
+        if bad:
+            offenders.append(f"{f.relative_to(repo)} imports {bad}")
+    assert not offenders, offenders

@@ -4,7 +4,9 @@ library versions and declared input files (the coarse layer of :mod:`workbench.h
 Which files are *ours* (hashed by content) and which are *installed* (pinned by version):
 
 - ``workbench`` itself, wherever it is installed: the source of the whole package
-  (:func:`engine_digest`), so a validator or engine fix invalidates every stored result;
+  (:func:`engine_digest`), so a validator or engine fix invalidates every stored result --
+  except the modules that only present results (:data:`PRESENTATION`: the command line and
+  the exports), which no check can reach (a test scans the imports);
 - any module whose top-level package is registered in the ``workbench.derivations``
   entry-point group (the built-in ``workbench_derivations`` and third-party topics), even
   when it is installed into site-packages;
@@ -47,7 +49,7 @@ from pathlib import Path
 
 from .errors import MissingInput
 
-__all__ = ["LIBRARIES", "library_versions", "engine_digest", "file_digest", "input_digests",
+__all__ = ["LIBRARIES", "PRESENTATION", "library_versions", "engine_digest", "file_digest", "input_digests",
            "is_ours", "module_closure", "closure_digest"]
 
 #: Distributions whose versions enter every claim hash.
@@ -104,12 +106,28 @@ def input_digests(claim) -> list[str]:
 
 
 # -- the engine and the libraries ------------------------------------------------------
+#: modules of ``workbench`` that only present results: the command line and the exports (the
+#: HTML explorer, LaTeX, DOT, JSON).  No other module of the package and no derivation imports
+#: them (tests/test_invalidation.py scans the imports), so no check can reach them and an edit
+#: there cannot change a verdict: they are left out of :func:`engine_digest`, and rebuilding
+#: the explorer or adding a CLI option does not re-run every claim.
+PRESENTATION = ("cli.py", "__main__.py", "export/", "conjecture/command.py")
+
+
+def is_presentation(relative: str) -> bool:
+    """Whether a path inside the ``workbench`` package (posix, relative) is presentation only."""
+    return any(relative == p or (p.endswith("/") and relative.startswith(p)) for p in PRESENTATION)
+
+
 def engine_digest() -> str:
-    """Digest of the source of the whole ``workbench`` package (every ``.py`` file)."""
+    """Digest of the source of the ``workbench`` package: every ``.py`` file except the
+    :data:`PRESENTATION` modules."""
     root = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for f in sorted(root.rglob("*.py")):
-        h.update(f"{f.relative_to(root).as_posix()}={file_digest(f)};".encode())
+        rel = f.relative_to(root).as_posix()
+        if not is_presentation(rel):
+            h.update(f"{rel}={file_digest(f)};".encode())
     return h.hexdigest()
 
 
