@@ -78,12 +78,19 @@ def builtin_claims():
 
 
 @pytest.fixture(scope="session")
-def verified(tmp_path_factory, builtin_claims):
+def shared_store_path(tmp_path_factory):
+    """The result store shared by this run's derivation and notebook tests (empty at the start
+    of the run, so every result in it comes from a check run in this session)."""
+    return tmp_path_factory.mktemp("derivations") / "results.sqlite"
+
+
+@pytest.fixture(scope="session")
+def verified(shared_store_path, builtin_claims):
     """``verified(ids)``: the report of verifying ``ids`` (and their premises) into the store
     shared by this run's tests."""
     from workbench import verify
     from workbench.store import Store
-    store = Store(tmp_path_factory.mktemp("derivations") / "results.sqlite")
+    store = Store(shared_store_path)
 
     def run(ids):
         return verify(builtin_claims, ids, jobs=2, store=store)
